@@ -1,0 +1,211 @@
+# libworkers - build, test, install.  GNU make.
+#
+#   make              shared and static library in build/
+#   make check        lint, API checks, every test, then again under
+#                     AddressSanitizer + UndefinedBehaviorSanitizer
+#   make run          the quickstart example
+#   make install      PREFIX=/usr/local DESTDIR= (both honoured)
+#   make bench        benchmarks (see docs/performance.md)
+
+VERSION_MAJOR := 0
+VERSION_MINOR := 1
+VERSION_PATCH := 0
+VERSION := $(VERSION_MAJOR).$(VERSION_MINOR).$(VERSION_PATCH)
+
+PREFIX ?= /usr/local
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+DESTDIR ?=
+
+CC ?= cc
+CXX ?= c++
+CFLAGS ?= -O2 -g
+LDFLAGS ?=
+
+WARNINGS := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
+    -Wmissing-prototypes -Wpointer-arith -Wcast-qual -Wwrite-strings \
+    -Wvla -Wformat=2 -Wundef -Wnull-dereference -Wdouble-promotion
+ifeq ($(CI),true)
+WARNINGS += -Werror
+endif
+
+BASE_CFLAGS := -std=c11 $(WARNINGS) -D_POSIX_C_SOURCE=200809L \
+    -Iinclude -Ilib
+LIB_CFLAGS := $(BASE_CFLAGS) -fPIC -fvisibility=hidden
+LIBS := -lcjson -lpthread -lm
+TEST_LIBS := -lcmocka $(LIBS)
+
+SAN_FLAGS := -O1 -g -fno-omit-frame-pointer \
+    -fsanitize=address,undefined -fno-sanitize-recover=all
+
+B := build
+SONAME := libworkers.so.$(VERSION_MAJOR)
+SHARED := $(B)/libworkers.so.$(VERSION)
+STATIC := $(B)/libworkers.a
+
+LIB_SRC := $(sort $(wildcard lib/*.c))
+LIB_OBJ := $(LIB_SRC:lib/%.c=$(B)/obj/%.o)
+SAN_OBJ := $(LIB_SRC:lib/%.c=$(B)/san/obj/%.o)
+HEADERS := $(wildcard include/*.h include/libworkers/*.h)
+INT_HEADERS := $(wildcard lib/*.h)
+
+TEST_SRC := $(sort $(wildcard test/test_*.c))
+TEST_BIN := $(TEST_SRC:test/%.c=$(B)/test/%)
+SAN_TEST_BIN := $(TEST_SRC:test/%.c=$(B)/san/test/%)
+TEST_SUPPORT := $(wildcard test/support/*.c)
+
+.PHONY: all lib deps check test test-san api-check lint run examples \
+    install uninstall bench clean
+
+all: lib
+
+lib: $(SHARED) $(B)/libworkers.so $(STATIC)
+
+# ---- dependencies ------------------------------------------------------
+# cJSON and cmocka come from Debian.  When a header is missing, install it
+# (through sudo when not root) or say the one command to run.
+
+DEB_PACKAGES := libcjson-dev libcmocka-dev pkg-config
+
+deps:
+	@missing=""; \
+	[ -f /usr/include/cjson/cJSON.h ] || missing="$$missing libcjson-dev"; \
+	[ -f /usr/include/cmocka.h ] || missing="$$missing libcmocka-dev"; \
+	command -v pkg-config >/dev/null || missing="$$missing pkg-config"; \
+	[ -z "$$missing" ] && exit 0; \
+	echo "libworkers: installing$$missing"; \
+	if [ "$$(id -u)" = 0 ]; then sudo=""; \
+	elif command -v sudo >/dev/null; then sudo="sudo"; \
+	else echo "run: apt-get install -y$$missing"; exit 1; fi; \
+	$$sudo apt-get update -qq && \
+	DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq \
+	    $$missing >/dev/null || \
+	{ echo "run: sudo apt-get install -y$$missing"; exit 1; }
+
+# ---- library -------------------------------------------------------------
+
+$(B)/obj/%.o: lib/%.c $(HEADERS) $(INT_HEADERS) | deps
+	@mkdir -p $(@D)
+	$(CC) $(LIB_CFLAGS) $(CFLAGS) -c $< -o $@
+
+$(B)/san/obj/%.o: lib/%.c $(HEADERS) $(INT_HEADERS) | deps
+	@mkdir -p $(@D)
+	$(CC) $(LIB_CFLAGS) $(SAN_FLAGS) -c $< -o $@
+
+$(SHARED): $(LIB_OBJ)
+	$(CC) -shared -Wl,-soname,$(SONAME) -Wl,--no-undefined \
+	    $(LDFLAGS) -o $@ $(LIB_OBJ) $(LIBS)
+
+$(B)/libworkers.so: $(SHARED)
+	ln -sf libworkers.so.$(VERSION) $(B)/$(SONAME)
+	ln -sf $(SONAME) $@
+
+$(STATIC): $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $(LIB_OBJ)
+
+$(B)/san/libworkers.a: $(SAN_OBJ)
+	rm -f $@
+	ar rcs $@ $(SAN_OBJ)
+
+# ---- tests -----------------------------------------------------------------
+# Each test/test_*.c is one cmocka program linked with the static library
+# (so internal lw__ functions are reachable) and test/support/*.c.
+
+$(B)/test/%: test/%.c $(TEST_SUPPORT) $(STATIC) $(wildcard test/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) -Itest -Itest/support -o $@ $< $(TEST_SUPPORT) \
+	    $(STATIC) $(TEST_LIBS)
+
+$(B)/san/test/%: test/%.c $(TEST_SUPPORT) $(B)/san/libworkers.a \
+    $(wildcard test/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(SAN_FLAGS) -Itest -Itest/support -o $@ $< $(TEST_SUPPORT) \
+	    $(B)/san/libworkers.a $(TEST_LIBS)
+
+test: $(TEST_BIN)
+	@sh test/run-tests.sh $(TEST_BIN)
+
+test-san: $(SAN_TEST_BIN)
+	@echo "== again under AddressSanitizer + UndefinedBehaviorSanitizer"
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+	 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	 sh test/run-tests.sh $(SAN_TEST_BIN)
+
+# The public API as built: exported symbols, headers as C++, install.
+api-check: lib
+	@sh test/check-symbols.sh $(SHARED)
+	@mkdir -p $(B)/test
+	@$(CXX) -std=c++11 -Wall -Wextra -Werror -Iinclude \
+	    -o $(B)/test/cxx-headers test/cxx_headers.cpp $(STATIC) $(LIBS) \
+	    && $(B)/test/cxx-headers
+	@sh test/check-install.sh
+
+check: deps lint api-check test test-san
+
+# ---- lint --------------------------------------------------------------------
+# No line over 80 columns and no tab in C sources and headers; nothing in
+# lib/ that prints.
+
+LINT_FILES := $(wildcard lib/*.[ch] include/*.h include/libworkers/*.h \
+    test/*.[ch] test/*.cpp test/support/*.[ch] examples/*/*.[ch] \
+    examples/*/*.cpp)
+
+lint:
+	@fail=0; \
+	for f in $(LINT_FILES); do \
+	  awk -v f="$$f" 'length($$0) > 80 { \
+	      printf "%s:%d: line over 80 columns\n", f, NR; bad=1 } \
+	    /\t/ { printf "%s:%d: tab\n", f, NR; bad=1 } \
+	    END { exit bad }' "$$f" || fail=1; \
+	done; \
+	if grep -nE '\b(printf|puts|putchar|fprintf|fputs|perror|write)[ ]*\(' \
+	    lib/*.c lib/*.h; then \
+	  echo "lint: lib/ must not print"; fail=1; fi; \
+	if grep -nE '\b(stdout|stderr)\b' lib/*.c lib/*.h; then \
+	  echo "lint: lib/ must not touch stdout or stderr"; fail=1; fi; \
+	[ $$fail = 0 ] && echo "lint: ok"; exit $$fail
+
+# ---- examples ------------------------------------------------------------------
+
+EXAMPLE_CFLAGS := $(BASE_CFLAGS) $(CFLAGS)
+
+$(B)/examples/quickstart: examples/quickstart/quickstart.c $(STATIC)
+	@mkdir -p $(@D)
+	$(CC) $(EXAMPLE_CFLAGS) -o $@ $< $(STATIC) $(LIBS)
+
+examples: $(B)/examples/quickstart
+
+run: $(B)/examples/quickstart
+	@$(B)/examples/quickstart
+
+# ---- install -----------------------------------------------------------------
+
+$(B)/libworkers.pc: pkgconfig/libworkers.pc.in Makefile
+	@mkdir -p $(@D)
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
+	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' -e 's|@VERSION@|$(VERSION)|g' \
+	    $< > $@
+
+install: lib $(B)/libworkers.pc
+	install -d $(DESTDIR)$(INCLUDEDIR)/libworkers $(DESTDIR)$(LIBDIR) \
+	    $(DESTDIR)$(PKGCONFIGDIR)
+	install -m 644 include/libworkers.h $(DESTDIR)$(INCLUDEDIR)/
+	install -m 644 include/libworkers/*.h $(DESTDIR)$(INCLUDEDIR)/libworkers/
+	install -m 755 $(SHARED) $(DESTDIR)$(LIBDIR)/
+	ln -sf libworkers.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libworkers.so
+	install -m 644 $(STATIC) $(DESTDIR)$(LIBDIR)/
+	install -m 644 $(B)/libworkers.pc $(DESTDIR)$(PKGCONFIGDIR)/
+
+uninstall:
+	rm -f $(DESTDIR)$(INCLUDEDIR)/libworkers.h
+	rm -rf $(DESTDIR)$(INCLUDEDIR)/libworkers
+	rm -f $(DESTDIR)$(LIBDIR)/libworkers.so.$(VERSION) \
+	    $(DESTDIR)$(LIBDIR)/$(SONAME) $(DESTDIR)$(LIBDIR)/libworkers.so \
+	    $(DESTDIR)$(LIBDIR)/libworkers.a \
+	    $(DESTDIR)$(PKGCONFIGDIR)/libworkers.pc
+
+clean:
+	rm -rf $(B)

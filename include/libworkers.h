@@ -1,0 +1,9 @@
+/*
+ * libworkers.h - the umbrella header: includes every public module.
+ */
+#ifndef LIBWORKERS_H
+#define LIBWORKERS_H
+
+#include "libworkers/common.h"
+
+#endif /* LIBWORKERS_H */

@@ -1,0 +1,128 @@
+/*
+ * attrs_int.h - the parsed form of attribute documents and the symbol
+ * table, as the expression evaluator and the store see them.
+ *
+ * A document is one contiguous block: the lw_attrs header, the values,
+ * then the original text.  Strings and keys are interned lw__sym pointers,
+ * so string equality is pointer equality.
+ */
+#ifndef LW_ATTRS_INT_H
+#define LW_ATTRS_INT_H
+
+#include <stdatomic.h>
+
+#include "internal.h"
+#include "libworkers/attrs.h"
+
+/* An interned string.  Immutable once made, except its reference count. */
+typedef struct lw__sym {
+    struct lw__sym *next;  /* hash chain, owned by the table */
+    uint32_t hash;         /* lw__hash() of the bytes */
+    uint32_t len;          /* byte length */
+    uint32_t refs;         /* guarded by the table's lock */
+    uint32_t flags;        /* LW__SYM_* */
+    char bytes[];          /* len bytes plus a NUL */
+} lw__sym;
+
+/* The string is a plain decimal number (expressions.md, section 4). */
+#define LW__SYM_DECIMAL 1u
+
+typedef enum lw__tag {
+    LW__NULL = 0,
+    LW__FALSE = 1,
+    LW__TRUE = 2,
+    LW__INT = 3,
+    LW__DOUBLE = 4,
+    LW__STR = 5,
+    LW__ARR = 6,
+    LW__OBJ = 7
+} lw__tag;
+
+/*
+ * A value: 16 bytes.  An array's payload is n consecutive values.  An
+ * object's payload is n values followed by n key pointers (see
+ * lw__obj_keys()), in document order, keys unique.
+ */
+typedef struct lw__val {
+    uint8_t tag;           /* lw__tag */
+    uint8_t flags;         /* LW__VAL_* */
+    uint16_t spare;
+    uint32_t n;            /* element or member count (ARR, OBJ) */
+    union {
+        int64_t i;
+        double d;
+        const lw__sym *s;
+        const struct lw__val *items;  /* ARR and OBJ payload */
+    } u;
+} lw__val;
+
+/* Every element of this array is a STR. */
+#define LW__VAL_ALL_STR 1u
+
+static inline const lw__sym *const *lw__obj_keys(const lw__val *obj)
+{
+    return (const lw__sym *const *)(const void *)(obj->u.items + obj->n);
+}
+
+/*
+ * Member of obj with the given key, or NULL.  *hint is a slot guess that
+ * a caller keeps between calls (an inline cache): documents of one shape
+ * hold a key at one slot, so the first comparison usually hits.
+ */
+static inline const lw__val *lw__obj_find(const lw__val *obj,
+                                          const lw__sym *key,
+                                          uint32_t *hint)
+{
+    const lw__sym *const *keys = lw__obj_keys(obj);
+    uint32_t i = *hint;
+
+    if (LW__LIKELY(i < obj->n && keys[i] == key))
+        return &obj->u.items[i];
+    for (i = 0; i < obj->n; i++) {
+        if (keys[i] == key) {
+            *hint = i;
+            return &obj->u.items[i];
+        }
+    }
+    return NULL;
+}
+
+struct lw_attrs {
+    atomic_uint refs;
+    uint32_t text_len;
+    lw_symtab *syms;       /* holds a reference */
+    const char *text;      /* inside this block, NUL-terminated */
+    size_t bytes;          /* size of this block */
+    uint32_t nsyms;        /* interned strings this document holds */
+    uint32_t spare;
+    const lw__sym **symv;  /* each held once, released with the document */
+    lw__val root;          /* always an OBJ */
+};
+
+static inline const lw__val *lw__attrs_root(const lw_attrs *doc)
+{
+    return &doc->root;
+}
+
+/* ---- symbol table ------------------------------------------------------ */
+
+/* The allocator the table was created with (never NULL). */
+const lw_allocator *lw__symtab_alloc(const lw_symtab *t);
+
+/*
+ * Intern len bytes and take one reference on the result.  LW_OK or
+ * LW_ERR_NOMEM.  Thread-safe.
+ */
+lw_result lw__sym_intern(lw_symtab *t, const char *s, size_t len,
+                         const lw__sym **out);
+/* Take one more reference on s. */
+void lw__sym_retain(lw_symtab *t, const lw__sym *s);
+/* Drop one reference; the last removes the string.  NULL is ignored. */
+void lw__sym_release(lw_symtab *t, const lw__sym *s);
+/* The interned string equal to s, without taking a reference, or NULL. */
+const lw__sym *lw__sym_find(lw_symtab *t, const char *s, size_t len);
+
+/* Is s (len bytes) a plain decimal number: DIGITS [ '.' DIGITS ]? */
+bool lw__is_plain_decimal(const char *s, size_t len);
+
+#endif /* LW_ATTRS_INT_H */
