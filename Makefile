@@ -149,7 +149,7 @@ check: deps lint api-check test test-san
 # lib/ that prints.
 
 LINT_FILES := $(wildcard lib/*.[ch] include/*.h include/libworkers/*.h \
-    test/*.[ch] test/*.cpp test/support/*.[ch] examples/*/*.[ch] \
+    test/*.[ch] test/*.cpp test/support/*.[ch] test/fuzz/*.c test/bench/*.c \
     examples/*/*.cpp)
 
 lint:
