@@ -149,8 +149,8 @@ check: deps lint api-check test test-san
 # lib/ that prints.
 
 LINT_FILES := $(wildcard lib/*.[ch] include/*.h include/libworkers/*.h \
-    test/*.[ch] test/*.cpp test/support/*.[ch] test/fuzz/*.c test/bench/*.c \
-    examples/*/*.cpp)
+    test/*.[ch] test/*.cpp test/support/*.[ch] test/fuzz/*.c \
+    test/bench/*.c examples/*/*.[ch] examples/*/*.cpp)
 
 lint:
 	@fail=0; \
