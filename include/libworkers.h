@@ -5,5 +5,6 @@
 #define LIBWORKERS_H
 
 #include "libworkers/common.h"
+#include "libworkers/attrs.h"
 
 #endif /* LIBWORKERS_H */
