@@ -6,5 +6,6 @@
 
 #include "libworkers/common.h"
 #include "libworkers/attrs.h"
+#include "libworkers/expr.h"
 
 #endif /* LIBWORKERS_H */
