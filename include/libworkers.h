@@ -6,6 +6,7 @@
 
 #include "libworkers/common.h"
 #include "libworkers/attrs.h"
+#include "libworkers/expr.h"
 #include "libworkers/store.h"
 
 #endif /* LIBWORKERS_H */
