@@ -5,6 +5,8 @@
 #define LIBWORKERS_H
 
 #include "libworkers/common.h"
+#include "libworkers/attrs.h"
+#include "libworkers/expr.h"
 #include "libworkers/store.h"
 
 #endif /* LIBWORKERS_H */
