@@ -8,5 +8,6 @@
 #include "libworkers/attrs.h"
 #include "libworkers/expr.h"
 #include "libworkers/store.h"
+#include "libworkers/rest.h"
 
 #endif /* LIBWORKERS_H */

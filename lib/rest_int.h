@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "internal.h"
+#include "libworkers/rest.h"
 
 /* ---- form decoding ----------------------------------------------------- */
 
@@ -101,5 +102,75 @@ lw__precond lw__if_match_parse(const char *const *vals, const size_t *lens,
  */
 bool lw__basic_auth_ok(const char *hdr, size_t len, const char *user,
                        const char *password);
+
+/* ---- one request in flight ---------------------------------------------- */
+
+/* The resources a path can name. */
+typedef enum lw__route_kind {
+    LW__ROUTE_WORKSPACE = 0,
+    LW__ROUTE_WORKERS,
+    LW__ROUTE_WORKER,
+    LW__ROUTE_ACTIVITIES,
+    LW__ROUTE_ACTIVITY,
+    LW__ROUTE_QUEUES,
+    LW__ROUTE_QUEUE
+} lw__route_kind;
+
+/* A parsed path: /v1/Workspaces/{ws}[/{collection}[/{sid}]]. */
+typedef struct lw__route {
+    lw__route_kind kind;
+    const char *ws_sid;
+    size_t ws_len;
+    const char *sid;     /* the item's SID, or NULL for a collection */
+    size_t sid_len;
+} lw__route;
+
+/*
+ * Split a path into a route; false when it names no resource of the
+ * contract (wrong prefix, unknown collection, empty or extra segments).
+ */
+bool lw__route_parse(const char *path, size_t len, lw__route *r);
+
+/* What kind of ETag a successful response carries. */
+typedef enum lw__etag {
+    LW__ETAG_NONE = 0,
+    LW__ETAG_VERSION,    /* a worker: its version in bare digits */
+    LW__ETAG_BODY        /* anything else: a hash of the body */
+} lw__etag;
+
+/* The state of one request while it is being answered. */
+typedef struct lw__ctx {
+    const lw_allocator *alloc;
+    const lw_rest_request *req;
+    lw__route route;
+    lw_workspace *ws;
+    const char *base;       /* the workspace's base URL */
+    lw__buf out;            /* the response body being rendered */
+    int32_t status;         /* of a success */
+    lw__etag etag;
+    int64_t version;        /* for LW__ETAG_VERSION */
+    lw_error err;           /* of a failure */
+} lw__ctx;
+
+/*
+ * Answer a request whose path named an attached workspace: check the
+ * method, read the parameters, call the store and render.  Returns LW_OK
+ * with c->status, c->out and c->etag set, or an error code with c->err
+ * filled (LW_ERR_NOT_FOUND may leave the message to the caller).
+ */
+lw_result lw__rest_dispatch(lw__ctx *c);
+
+/* ---- rendering ----------------------------------------------------------- */
+
+/* Append "<base>/v1/Workspaces/<WS>" (no quotes). */
+void lw__render_ws_url(lw__buf *b, const char *base, const char *ws_sid);
+
+void lw__render_worker(lw__buf *b, const char *base, const lw_worker *w);
+void lw__render_activity(lw__buf *b, const char *base,
+                         const lw_activity *a);
+void lw__render_task_queue(lw__buf *b, const char *base,
+                           const lw_task_queue *q);
+void lw__render_workspace(lw__buf *b, const char *base,
+                          const lw_workspace_info *info);
 
 #endif /* LW_REST_INT_H */

@@ -245,10 +245,20 @@ static void civil_from_days(int64_t days, int64_t *y, int *m, int *d)
     *y = yoe + era * 400 + (*m <= 2);
 }
 
+/* Write v as exactly n decimal digits, most significant first. */
+static void put_digits(char *p, int v, int n)
+{
+    while (n-- > 0) {
+        p[n] = (char)('0' + v % 10);
+        v /= 10;
+    }
+}
+
 void lw__buf_date(lw__buf *b, int64_t seconds)
 {
     /* The wire format has four year digits: 0000-01-01 .. 9999-12-31. */
     static const int64_t lo = -62167219200, hi = 253402300799;
+    char t[20] = "0000-00-00T00:00:00Z";
     int64_t days, rem, y;
     int m, d;
 
@@ -259,8 +269,14 @@ void lw__buf_date(lw__buf *b, int64_t seconds)
     days = seconds >= 0 ? seconds / 86400 : -((-seconds + 86399) / 86400);
     rem = seconds - days * 86400;
     civil_from_days(days, &y, &m, &d);
-    lw__buf_printf(b, "%04d-%02d-%02dT%02d:%02d:%02dZ", (int)y, m, d,
-                   (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60));
+
+    put_digits(t, (int)y, 4);
+    put_digits(t + 5, m, 2);
+    put_digits(t + 8, d, 2);
+    put_digits(t + 11, (int)(rem / 3600), 2);
+    put_digits(t + 14, (int)(rem / 60 % 60), 2);
+    put_digits(t + 17, (int)(rem % 60), 2);
+    lw__buf_append(b, t, sizeof t);
 }
 
 void lw__buf_error_body(lw__buf *b, int32_t code, const char *message,
