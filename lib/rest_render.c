@@ -6,12 +6,71 @@
 
 #include "rest_int.h"
 
+/*
+ * Append n bytes.  The common case, room already there, is a copy and no
+ * call: a page of workers is made of thousands of small pieces.
+ */
+static inline void emit(lw__buf *b, const char *s, size_t n)
+{
+    if (LW__LIKELY(!b->failed && b->cap - b->len > n)) {
+        memcpy(b->data + b->len, s, n);
+        b->len += n;
+        b->data[b->len] = '\0';
+        return;
+    }
+    lw__buf_append(b, s, n);
+}
+
 /* Append a string literal without measuring it at run time. */
-#define PUT(b, lit) lw__buf_append((b), (lit), sizeof(lit) - 1)
+#define PUT(b, lit) emit((b), (lit), sizeof(lit) - 1)
 
 static void put_text(lw__buf *b, const char *s)
 {
-    lw__buf_append(b, s, strlen(s));
+    emit(b, s, strlen(s));
+}
+
+/*
+ * Append s as a JSON string, quotes included.  Room for the worst case
+ * (every byte a \u00XX escape) is taken first, so the loop writes
+ * without checks; callers that must not fail reserve that much.
+ */
+static void put_json(lw__buf *b, const char *s, size_t len)
+{
+    static const char hex[] = "0123456789abcdef";
+    const unsigned char *p = (const unsigned char *)s;
+    char *o;
+    size_t i;
+
+    if (len > (SIZE_MAX - 3) / 6 || !lw__buf_reserve(b, 6 * len + 2))
+        return;
+    o = b->data + b->len;
+    *o++ = '"';
+    for (i = 0; i < len; i++) {
+        unsigned char c = p[i];
+
+        if (LW__LIKELY(c >= 0x20 && c != '"' && c != '\\')) {
+            *o++ = (char)c;
+            continue;
+        }
+        *o++ = '\\';
+        switch (c) {
+        case '"': *o++ = '"'; break;
+        case '\\': *o++ = '\\'; break;
+        case '\n': *o++ = 'n'; break;
+        case '\r': *o++ = 'r'; break;
+        case '\t': *o++ = 't'; break;
+        case '\b': *o++ = 'b'; break;
+        case '\f': *o++ = 'f'; break;
+        default:
+            memcpy(o, "u00", 3);
+            o[3] = hex[c >> 4];
+            o[4] = hex[c & 15];
+            o += 5;
+        }
+    }
+    *o++ = '"';
+    *o = '\0';
+    b->len = (size_t)(o - b->data);
 }
 
 /* "key":"value" with value JSON-escaped; the key literal has its quotes
@@ -19,8 +78,8 @@ static void put_text(lw__buf *b, const char *s)
 static void put_string(lw__buf *b, const char *key, size_t key_len,
                        const char *value)
 {
-    lw__buf_append(b, key, key_len);
-    lw__buf_json_string(b, value, strlen(value));
+    emit(b, key, key_len);
+    put_json(b, value, strlen(value));
 }
 
 #define STRING(b, key, value) put_string((b), (key), sizeof(key) - 1, (value))
@@ -29,10 +88,10 @@ static void put_string(lw__buf *b, const char *key, size_t key_len,
 static void put_sid(lw__buf *b, const char *key, size_t key_len,
                     const char *sid)
 {
-    lw__buf_append(b, key, key_len);
-    lw__buf_putc(b, '"');
+    emit(b, key, key_len);
+    PUT(b, "\"");
     put_text(b, sid);
-    lw__buf_putc(b, '"');
+    PUT(b, "\"");
 }
 
 #define SID(b, key, sid) put_sid((b), (key), sizeof(key) - 1, (sid))
@@ -43,17 +102,17 @@ static void put_date(lw__buf *b, const char *key, size_t key_len,
 {
     int64_t s = ms >= 0 ? ms / 1000 : -((-(ms + 1)) / 1000) - 1;
 
-    lw__buf_append(b, key, key_len);
-    lw__buf_putc(b, '"');
+    emit(b, key, key_len);
+    PUT(b, "\"");
     lw__buf_date(b, s);
-    lw__buf_putc(b, '"');
+    PUT(b, "\"");
 }
 
 #define DATE(b, key, ms) put_date((b), (key), sizeof(key) - 1, (ms))
 
 static void put_bool(lw__buf *b, const char *key, size_t key_len, bool v)
 {
-    lw__buf_append(b, key, key_len);
+    emit(b, key, key_len);
     if (v)
         PUT(b, "true");
     else
@@ -78,33 +137,70 @@ static void put_url(lw__buf *b, const char *key, const char *base,
                     const char *tail)
 {
     put_text(b, key);
-    lw__buf_putc(b, '"');
+    PUT(b, "\"");
     lw__render_ws_url(b, base, ws);
     put_text(b, mid);
     put_text(b, sid);
     put_text(b, tail);
-    lw__buf_putc(b, '"');
+    PUT(b, "\"");
 }
 
 /* ---- worker -------------------------------------------------------------- */
 
-static void worker_links(lw__buf *b, const char *base, const char *ws,
-                         const char *wk, const char *wa)
+/* Append again len bytes found at off in the same buffer. */
+static void again(lw__buf *b, size_t off, size_t len)
 {
-    const char *w = "/Workers/";
+    if (!lw__buf_reserve(b, len))
+        return;
+    memcpy(b->data + b->len, b->data + off, len);
+    b->len += len;
+    b->data[b->len] = '\0';
+}
 
-    put_url(b, ",\"links\":{\"channels\":", base, ws, w, wk, "/Channels");
-    put_url(b, ",\"activity\":", base, ws, "/Activities/", wa, "");
-    put_url(b, ",\"workspace\":", base, ws, "", "", "");
-    put_url(b, ",\"statistics\":", base, ws, "/Workers/Statistics", "", "");
-    put_url(b, ",\"real_time_statistics\":", base, ws,
-            "/Workers/RealTimeStatistics", "", "");
-    put_url(b, ",\"cumulative_statistics\":", base, ws,
-            "/Workers/CumulativeStatistics", "", "");
-    put_url(b, ",\"worker_statistics\":", base, ws, w, wk, "/Statistics");
-    put_url(b, ",\"worker_channels\":", base, ws, w, wk, "/Channels");
-    put_url(b, ",\"reservations\":", base, ws, w, wk, "/Reservations");
-    lw__buf_putc(b, '}');
+/* Where the worker's URL sits in the buffer, to copy it into links. */
+typedef struct url_at {
+    size_t off;
+    size_t ws_len;   /* of "<base>/v1/Workspaces/<WS>" */
+    size_t wk_len;   /* of the whole "<...>/Workers/<WK>" */
+} url_at;
+
+/* "key":"<the URL's first len bytes><tail>" */
+static void link(lw__buf *b, const char *key, size_t key_len,
+                 const url_at *u, size_t len, const char *tail,
+                 size_t tail_len)
+{
+    emit(b, key, key_len);
+    PUT(b, "\"");
+    again(b, u->off, len);
+    emit(b, tail, tail_len);
+    PUT(b, "\"");
+}
+
+#define WS_LINK(b, key, u, tail) \
+    link((b), (key), sizeof(key) - 1, (u), (u)->ws_len, (tail), \
+         sizeof(tail) - 1)
+#define WK_LINK(b, key, u, tail) \
+    link((b), (key), sizeof(key) - 1, (u), (u)->wk_len, (tail), \
+         sizeof(tail) - 1)
+
+static void worker_links(lw__buf *b, const url_at *u, const char *wa)
+{
+    WK_LINK(b, ",\"links\":{\"channels\":", u, "/Channels");
+    PUT(b, ",\"activity\":\"");
+    again(b, u->off, u->ws_len);
+    PUT(b, "/Activities/");
+    put_text(b, wa);
+    PUT(b, "\"");
+    WS_LINK(b, ",\"workspace\":", u, "");
+    WS_LINK(b, ",\"statistics\":", u, "/Workers/Statistics");
+    WS_LINK(b, ",\"real_time_statistics\":", u,
+            "/Workers/RealTimeStatistics");
+    WS_LINK(b, ",\"cumulative_statistics\":", u,
+            "/Workers/CumulativeStatistics");
+    WK_LINK(b, ",\"worker_statistics\":", u, "/Statistics");
+    WK_LINK(b, ",\"worker_channels\":", u, "/Channels");
+    WK_LINK(b, ",\"reservations\":", u, "/Reservations");
+    PUT(b, "}");
 }
 
 void lw__render_worker(lw__buf *b, const char *base, const lw_worker *w)
@@ -113,6 +209,7 @@ void lw__render_worker(lw__buf *b, const char *base, const lw_worker *w)
     const char *wk = lw_worker_sid(w);
     size_t attrs_len;
     const char *attrs = lw_worker_attributes(w, &attrs_len);
+    url_at u;
 
     SID(b, "{\"sid\":", wk);
     STRING(b, ",\"friendly_name\":", lw_worker_friendly_name(w));
@@ -122,15 +219,23 @@ void lw__render_worker(lw__buf *b, const char *base, const lw_worker *w)
     SID(b, ",\"workspace_sid\":", ws);
 
     PUT(b, ",\"attributes\":");
-    lw__buf_json_string(b, attrs, attrs_len);
+    put_json(b, attrs, attrs_len);
     BOOL(b, ",\"available\":", lw_worker_available(w));
     DATE(b, ",\"date_created\":", lw_worker_date_created(w));
     DATE(b, ",\"date_updated\":", lw_worker_date_updated(w));
     DATE(b, ",\"date_status_changed\":", lw_worker_date_status_changed(w));
 
-    put_url(b, ",\"url\":", base, ws, "/Workers/", wk, "");
-    worker_links(b, base, ws, wk, lw_worker_activity_sid(w));
-    lw__buf_putc(b, '}');
+    /* The URL once; the links copy its prefixes. */
+    PUT(b, ",\"url\":\"");
+    u.off = b->len;
+    lw__render_ws_url(b, base, ws);
+    u.ws_len = b->len - u.off;
+    PUT(b, "/Workers/");
+    put_text(b, wk);
+    u.wk_len = b->len - u.off;
+    PUT(b, "\"");
+    worker_links(b, &u, lw_worker_activity_sid(w));
+    PUT(b, "}");
 }
 
 /* ---- activity and task queue --------------------------------------------- */
@@ -163,14 +268,14 @@ void lw__render_task_queue(lw__buf *b, const char *base,
     SID(b, "{\"sid\":", lw_task_queue_sid(q));
     STRING(b, ",\"friendly_name\":", lw_task_queue_friendly_name(q));
     PUT(b, ",\"target_workers\":");
-    lw__buf_json_string(b, target, target_len);
+    put_json(b, target, target_len);
     DATE(b, ",\"date_created\":", lw_task_queue_date_created(q));
     DATE(b, ",\"date_updated\":", lw_task_queue_date_updated(q));
     SID(b, ",\"account_sid\":", lw_task_queue_account_sid(q));
     SID(b, ",\"workspace_sid\":", ws);
     put_url(b, ",\"url\":", base, ws, "/TaskQueues/", lw_task_queue_sid(q),
             "");
-    lw__buf_putc(b, '}');
+    PUT(b, "}");
 }
 
 /* ---- workspace ----------------------------------------------------------- */
@@ -194,12 +299,12 @@ static void workspace_links(lw__buf *b, const char *base, const char *ws)
     PUT(b, ",\"links\":{");
     for (i = 0; i < sizeof links / sizeof links[0]; i++) {
         if (i > 0)
-            lw__buf_putc(b, ',');
-        lw__buf_putc(b, '"');
+            PUT(b, ",");
+        PUT(b, "\"");
         put_text(b, links[i][0]);
         put_url(b, "\":", base, ws, links[i][1], "", "");
     }
-    lw__buf_putc(b, '}');
+    PUT(b, "}");
 }
 
 void lw__render_workspace(lw__buf *b, const char *base,
@@ -222,5 +327,5 @@ void lw__render_workspace(lw__buf *b, const char *base,
     DATE(b, ",\"date_updated\":", lw_workspace_info_date_updated(info));
     put_url(b, ",\"url\":", base, ws, "", "", "");
     workspace_links(b, base, ws);
-    lw__buf_putc(b, '}');
+    PUT(b, "}");
 }

@@ -164,15 +164,16 @@ static lw_result render_queue(lw__ctx *c, int32_t status, lw_task_queue *q)
  * Take room for the whole rendered resource before the store commits a
  * change, so that rendering cannot run out of memory once the change is
  * made.  text_len is the longest escaped text the resource may carry
- * (attributes, an expression); names and links fit in the fixed part.
+ * (attributes, an expression), which may grow sixfold when escaped;
+ * names and links fit in the fixed part.
  */
 static lw_result reserve_render(lw__ctx *c, size_t text_len)
 {
     size_t need;
 
-    if (text_len > SIZE_MAX / 4)
+    if (text_len > SIZE_MAX / 8)
         return lw__fail_code(&c->err, LW_ERR_NOMEM);
-    need = 2 * text_len + 8192 + 16 * (strlen(c->base) + 128);
+    need = 6 * text_len + 8192 + 16 * (strlen(c->base) + 128);
     if (!lw__buf_reserve(&c->out, need))
         return lw__fail_code(&c->err, LW_ERR_NOMEM);
     return LW_OK;
@@ -717,6 +718,8 @@ static void render_page(lw__ctx *c, const list_spec *s, const lw__form *f,
     lw__buf *b = &c->out;
     size_t i, n = lw_page_count(page);
 
+    /* A guess of the size, to spare most of the growing. */
+    lw__buf_reserve(b, n * 2560 + 4096);
     PUT(b, "{\"");
     lw__buf_puts(b, s->key);
     PUT(b, "\":[");
