@@ -5,5 +5,9 @@
 #define LIBWORKERS_H
 
 #include "libworkers/common.h"
+#include "libworkers/attrs.h"
+#include "libworkers/expr.h"
+#include "libworkers/store.h"
+#include "libworkers/rest.h"
 
 #endif /* LIBWORKERS_H */

@@ -56,7 +56,7 @@ typedef struct lw__val {
     } u;
 } lw__val;
 
-/* Every element of this array is a STR. */
+/* Every element of this array is a STR (set only when n > 0). */
 #define LW__VAL_ALL_STR 1u
 
 static inline const lw__sym *const *lw__obj_keys(const lw__val *obj)
@@ -87,15 +87,18 @@ static inline const lw__val *lw__obj_find(const lw__val *obj,
     return NULL;
 }
 
+/*
+ * The document block: this header, then the payloads of every array and
+ * object (each container's payload contiguous, children after parents),
+ * then the text.  Every STR value and every key holds one reference on
+ * its lw__sym; releasing the document walks the tree to drop them.
+ */
 struct lw_attrs {
     atomic_uint refs;
     uint32_t text_len;
     lw_symtab *syms;       /* holds a reference */
     const char *text;      /* inside this block, NUL-terminated */
     size_t bytes;          /* size of this block */
-    uint32_t nsyms;        /* interned strings this document holds */
-    uint32_t spare;
-    const lw__sym **symv;  /* each held once, released with the document */
     lw__val root;          /* always an OBJ */
 };
 
@@ -104,7 +107,7 @@ static inline const lw__val *lw__attrs_root(const lw_attrs *doc)
     return &doc->root;
 }
 
-/* ---- symbol table ------------------------------------------------------ */
+/* ---- symbol table ------------------------------------------------------- */
 
 /* The allocator the table was created with (never NULL). */
 const lw_allocator *lw__symtab_alloc(const lw_symtab *t);
@@ -122,7 +125,31 @@ void lw__sym_release(lw_symtab *t, const lw__sym *s);
 /* The interned string equal to s, without taking a reference, or NULL. */
 const lw__sym *lw__sym_find(lw_symtab *t, const char *s, size_t len);
 
+/*
+ * Bytes the table occupies: its header, buckets and every interned
+ * string (header and bytes).  Thread-safe.
+ */
+size_t lw__symtab_memory(lw_symtab *t);
+
 /* Is s (len bytes) a plain decimal number: DIGITS [ '.' DIGITS ]? */
 bool lw__is_plain_decimal(const char *s, size_t len);
+
+/* ---- cJSON allocation --------------------------------------------------- */
+
+/*
+ * cJSON's hooks are process-wide.  The library installs them once: they
+ * allocate through the allocator made current on the calling thread by
+ * lw__json_begin(), or through malloc/free when none is.  Wrap every
+ * cJSON call that allocates or frees in begin/end with the same allocator:
+ *
+ *     const lw_allocator *prev = lw__json_begin(alloc);
+ *     ... cJSON_Parse..., cJSON_Delete ...
+ *     lw__json_end(prev);
+ *
+ * lw__json_failed() tells whether an allocation failed since begin.
+ */
+const lw_allocator *lw__json_begin(const lw_allocator *alloc);
+void lw__json_end(const lw_allocator *prev);
+bool lw__json_failed(void);
 
 #endif /* LW_ATTRS_INT_H */

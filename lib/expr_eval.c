@@ -1,0 +1,291 @@
+/*
+ * expr_eval.c - runs compiled programs: resolves references with
+ * per-call inline caches, applies the specialised tests, and scans arrays
+ * of subjects.  Programs are never written to here, so threads share them.
+ */
+#include <string.h>
+
+#include "expr_impl.h"
+
+/* ---- references --------------------------------------------------------- */
+
+/* Walk the steps after the first from v; NULL when any is missing. */
+static const lw__val *walk(const lw_expr *e, const lw__val *v, uint32_t step0,
+                           uint32_t n, uint32_t *hints)
+{
+    const lw__step *s = &e->steps[step0];
+    const lw__step *end = s + n;
+
+    for (; s < end && v != NULL; s++) {
+        if (s->key != NULL)
+            v = v->tag == LW__OBJ ? lw__obj_find(v, s->key, &hints[s->slot])
+                                  : NULL;
+        else
+            v = v->tag == LW__ARR && s->index < v->n ? &v->u.items[s->index]
+                                                     : NULL;
+    }
+    return v;
+}
+
+/* A built-in of the subject as a value in tmp. */
+static const lw__val *builtin(const lw__subject *s, int which, lw__val *tmp)
+{
+    const lw__sym *b = s->builtins[which];
+
+    memset(tmp, 0, sizeof *tmp);
+    tmp->tag = b != NULL ? LW__STR : LW__NULL;
+    tmp->u.s = b;
+    return tmp;
+}
+
+const lw__val *lw__expr_resolve(const lw_expr *e, const lw__operand *o,
+                                const lw__subject *s, uint32_t *hints,
+                                lw__val *tmp)
+{
+    const lw__step *first = &e->steps[o->step0];
+    const lw__val *v;
+
+    if (o->builtin >= 0 && s->builtins != NULL)
+        v = builtin(s, o->builtin, tmp);
+    else
+        v = lw__obj_find(s->root, first->key, &hints[first->slot]);
+    return walk(e, v, o->step0 + 1, o->nsteps - 1, hints);
+}
+
+const lw__val *lw__expr_operand(const lw_expr *e, const lw__operand *o,
+                                const lw__subject *s, uint32_t *hints,
+                                lw__val *tmp)
+{
+    if (o->kind == LW__OPD_REF)
+        return lw__expr_resolve(e, o, s, hints, tmp);
+    return &o->val;
+}
+
+/* ---- specialised tests -------------------------------------------------- */
+
+static bool set_holds(const lw__insn *in, const lw__sym *x)
+{
+    const lw__sym *const *set = in->set;
+    uint32_t lo = 0, hi = in->nset;
+
+    if (hi <= 8) {
+        for (; lo < hi; lo++)
+            if (set[lo] == x)
+                return true;
+        return false;
+    }
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+
+        if (set[mid] == x)
+            return true;
+        if ((uintptr_t)set[mid] < (uintptr_t)x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return false;
+}
+
+static bool has_str(const lw__val *v, const lw__sym *x)
+{
+    const lw__val *it = v->u.items;
+    const lw__val *end = it + v->n;
+
+    if (v->flags & LW__VAL_ALL_STR) {
+        for (; it < end; it++)
+            if (it->u.s == x)
+                return true;
+        return false;
+    }
+    for (; it < end; it++)
+        if (it->tag == LW__STR && it->u.s == x)
+            return true;
+    return false;
+}
+
+static bool num_test(const lw__val *v, const lw__num *c, int *out)
+{
+    lw__num x;
+
+    if (v->tag == LW__INT && c->is_int) {
+        *out = v->u.i < c->i ? -1 : (v->u.i > c->i);
+        return true;
+    }
+    if (!lw__val_number(v, &x))
+        return false;
+    *out = lw__num_cmp(&x, c);
+    return true;
+}
+
+static bool is_comp(const lw__val *v)
+{
+    return v->tag == LW__ARR || v->tag == LW__OBJ;
+}
+
+/* The left value of a specialised test. */
+static inline const lw__val *left(const lw_expr *e, const lw__insn *in,
+                                  const lw__subject *s, uint32_t *hints,
+                                  lw__val *tmp)
+{
+    const lw__val *v;
+
+    if (LW__UNLIKELY(in->builtin >= 0) && s->builtins != NULL)
+        v = builtin(s, in->builtin, tmp);
+    else
+        v = lw__obj_find(s->root, in->key, &hints[in->slot]);
+    if (LW__UNLIKELY(in->nsteps > 0))
+        v = walk(e, v, in->step0, in->nsteps, hints);
+    return v;
+}
+
+static bool generic(const lw_expr *e, const lw__insn *in,
+                    const lw__subject *s, uint32_t *hints)
+{
+    lw__val tl, tr;
+    const lw__val *l = lw__expr_operand(e, &e->opds[in->lhs], s, hints, &tl);
+    const lw__val *r = lw__expr_operand(e, &e->opds[in->rhs], s, hints, &tr);
+
+    return lw__val_compare((lw__op)in->op, l, r);
+}
+
+/* Does the test hold for subject s? */
+static inline bool test(const lw_expr *e, const lw__insn *in,
+                        const lw__subject *s, uint32_t *hints)
+{
+    lw__val tmp;
+    const lw__val *v;
+    int c;
+
+    if (in->code == LW__I_GENERIC)
+        return generic(e, in, s, hints);
+    v = left(e, in, s, hints, &tmp);
+    switch (in->code) {
+    case LW__I_EQ_STR:
+        return v != NULL && v->tag == LW__STR && v->u.s == in->sym;
+    case LW__I_NE_STR:
+        if (v == NULL || v->tag == LW__NULL)
+            return true;
+        return !is_comp(v) && !(v->tag == LW__STR && v->u.s == in->sym);
+    case LW__I_EQ_NUM:
+        return v != NULL && (v->tag == LW__INT || v->tag == LW__DOUBLE) &&
+               num_test(v, &in->num, &c) && c == 0;
+    case LW__I_NE_NUM:
+        if (v == NULL || v->tag == LW__NULL)
+            return true;
+        if (is_comp(v))
+            return false;
+        return v->tag == LW__STR || !num_test(v, &in->num, &c) || c != 0;
+    case LW__I_REL_NUM:
+        return v != NULL && num_test(v, &in->num, &c) &&
+               ((in->mask >> (c + 1)) & 1);
+    case LW__I_HAS_STR:
+        return v != NULL && v->tag == LW__ARR && has_str(v, in->sym);
+    case LW__I_IN_STRS:
+        return v != NULL && v->tag == LW__STR && set_holds(in, v->u.s);
+    case LW__I_NOT_IN_STRS:
+        if (v == NULL)
+            return true;
+        return !is_comp(v) && !(v->tag == LW__STR && set_holds(in, v->u.s));
+    default: /* LW__I_CONTAINS_STR */
+        return v != NULL && v->tag == LW__STR &&
+               lw__substring(v->u.s->bytes, v->u.s->len, in->sym->bytes,
+                             in->sym->len);
+    }
+}
+
+/* ---- running ------------------------------------------------------------ */
+
+static inline bool run(const lw_expr *e, const lw__subject *s,
+                       uint32_t *hints)
+{
+    uint32_t pc = e->entry;
+
+    while (pc < LW__PC_FALSE) {
+        const lw__insn *in = &e->code[pc];
+
+        pc = test(e, in, s, hints) ? in->t : in->f;
+    }
+    return pc == LW__PC_TRUE;
+}
+
+bool lw__expr_eval(const lw_expr *e, const lw__subject *s)
+{
+    uint32_t hints[LW__EXPR_SLOTS] = {0};
+
+    if (e == NULL || s == NULL || s->root == NULL)
+        return false;
+    return run(e, s, hints);
+}
+
+size_t lw__expr_filter(const lw_expr *e, const lw__subject *subjects,
+                       size_t n, uint32_t *out_index)
+{
+    uint32_t hints[LW__EXPR_SLOTS] = {0};
+    size_t i, count = 0;
+
+    if (e == NULL || (subjects == NULL && n > 0) || e->entry == LW__PC_FALSE)
+        return 0;
+    if (e->entry == LW__PC_TRUE) {
+        for (i = 0; out_index != NULL && i < n; i++)
+            out_index[i] = (uint32_t)i;
+        return n;
+    }
+    if (out_index == NULL) {
+        for (i = 0; i < n; i++)
+            count += run(e, &subjects[i], hints);
+        return count;
+    }
+    for (i = 0; i < n; i++) {
+        out_index[count] = (uint32_t)i;
+        count += run(e, &subjects[i], hints);
+    }
+    return count;
+}
+
+/* ---- public entry points ------------------------------------------------ */
+
+/* An empty object, the root of a NULL document. */
+static const lw__val empty_items[1];
+static const lw__val empty_root = {LW__OBJ, 0, 0, 0, {.items = empty_items}};
+
+/* The subject of a document, or false when it cannot be evaluated. */
+static bool doc_subject(const lw_expr *e, const lw_attrs *doc,
+                        lw__subject *s)
+{
+    s->builtins = NULL;
+    if (doc == NULL) {
+        s->root = &empty_root;
+        return true;
+    }
+    s->root = lw__attrs_root(doc);
+    return doc->syms == e->syms;
+}
+
+bool lw_expr_eval(const lw_expr *e, const lw_attrs *root)
+{
+    lw__subject s;
+
+    if (e == NULL || !doc_subject(e, root, &s))
+        return false;
+    return lw__expr_eval(e, &s);
+}
+
+size_t lw_expr_filter(const lw_expr *e, const lw_attrs *const *docs,
+                      size_t n, uint32_t *out_index)
+{
+    uint32_t hints[LW__EXPR_SLOTS] = {0};
+    size_t i, count = 0;
+    lw__subject s;
+
+    if (e == NULL || (docs == NULL && n > 0))
+        return 0;
+    for (i = 0; i < n; i++) {
+        if (!doc_subject(e, docs[i], &s) || !run(e, &s, hints))
+            continue;
+        if (out_index != NULL)
+            out_index[count] = (uint32_t)i;
+        count++;
+    }
+    return count;
+}

@@ -1,0 +1,317 @@
+/*
+ * store_int.h - the workspace's internal layout, shared by the store's
+ * source files (store.c, store_names.c, store_activity.c, store_queue.c,
+ * store_worker.c, store_list.c, store_io.c).
+ */
+#ifndef LW_STORE_INT_H
+#define LW_STORE_INT_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "attrs_int.h"
+#include "expr_int.h"
+#include "libworkers/store.h"
+
+#define LW__SID_BUF (LW_SID_LEN + 1)
+
+#define BASE_URL_MAX 256
+
+/* Creation settings (see lw_workspace_options_create()). */
+struct lw_workspace_options {
+    lw_allocator alloc;
+    char account_sid[LW__SID_BUF];  /* empty: generate */
+    char workspace_sid[LW__SID_BUF];
+    char *friendly_name;            /* NULL: DEFAULT_WS_NAME */
+    char base_url[BASE_URL_MAX + 1];
+    uint32_t cap;
+    uint32_t attrs_max;
+    lw_clock_fn clock;
+    void *clock_user;
+    lw_random_fn random;
+    void *random_user;
+};
+
+/* ---- case-insensitive name index --------------------------------------- */
+
+/* One entry: the name's bytes belong to the item and outlive the entry. */
+typedef struct lw__name_slot {
+    const char *name;
+    uint32_t len;
+    uint32_t hash;
+    void *item;  /* NULL: empty slot */
+} lw__name_slot;
+
+/* Open addressing, linear probing, at most half full. */
+typedef struct lw__names {
+    lw__name_slot *slots;
+    uint32_t cap;  /* 0 or a power of two */
+    uint32_t count;
+} lw__names;
+
+/* Make room for count entries in all; LW_OK or LW_ERR_NOMEM. */
+lw_result lw__names_reserve(const lw_allocator *a, lw__names *t,
+                            uint32_t count);
+/* The item whose name equals name ignoring ASCII case, or NULL. */
+void *lw__names_find(const lw__names *t, const char *name, size_t len);
+/* Add an entry (room must have been reserved). */
+void lw__names_insert(lw__names *t, const char *name, size_t len,
+                      void *item);
+/* Remove the entry of item, found under its name. */
+void lw__names_remove(lw__names *t, const char *name, size_t len,
+                      const void *item);
+void lw__names_free(const lw_allocator *a, lw__names *t);
+
+/* ---- snapshots --------------------------------------------------------- */
+
+struct lw_activity {
+    atomic_uint refs;
+    bool available;
+    lw_symtab *syms;  /* a reference: its allocator frees this block */
+    int64_t date_created;
+    int64_t date_updated;
+    char sid[LW__SID_BUF];
+    char account_sid[LW__SID_BUF];
+    char workspace_sid[LW__SID_BUF];
+    char name[];
+};
+
+struct lw_task_queue {
+    atomic_uint refs;
+    uint32_t target_len;
+    lw_symtab *syms;
+    int64_t date_created;
+    int64_t date_updated;
+    const char *name;    /* inside this block */
+    const char *target;  /* inside this block */
+    char sid[LW__SID_BUF];
+    char account_sid[LW__SID_BUF];
+    char workspace_sid[LW__SID_BUF];
+    char text[];
+};
+
+struct lw_worker {
+    atomic_uint refs;
+    uint32_t pending;
+    lw_symtab *syms;
+    /* sid, friendly name, activity sid, activity name, each held once */
+    const lw__sym *builtins[LW__BUILTIN_COUNT];
+    lw_attrs *attrs;  /* a reference */
+    bool available;
+    int64_t version;
+    int64_t date_created;
+    int64_t date_updated;
+    int64_t date_status_changed;
+    char account_sid[LW__SID_BUF];
+    char workspace_sid[LW__SID_BUF];
+};
+
+struct lw_workspace_info {
+    atomic_uint refs;
+    lw_symtab *syms;
+    int64_t date_created;
+    int64_t date_updated;
+    char sid[LW__SID_BUF];
+    char account_sid[LW__SID_BUF];
+    char default_sid[LW__SID_BUF];
+    char timeout_sid[LW__SID_BUF];
+    const char *default_name;  /* inside this block */
+    const char *timeout_name;
+    char text[];
+};
+
+/* ---- records: what the workspace keeps per resource -------------------- */
+
+/* Every record starts with its SID so that sorted arrays share a search. */
+typedef struct lw__act_rec {
+    char sid[LW__SID_BUF];
+    lw_activity *snap;
+    const lw__sym *sid_sym;   /* held */
+    const lw__sym *name_sym;  /* held */
+    uint32_t nworkers;        /* workers in this activity */
+} lw__act_rec;
+
+typedef struct lw__queue_rec {
+    char sid[LW__SID_BUF];
+    lw_task_queue *snap;
+    lw_expr *expr;    /* NULL: the empty expression, selects nobody */
+    uint64_t *bits;   /* eligibility, one bit per worker slot */
+    uint32_t nwords;
+} lw__queue_rec;
+
+typedef struct lw__worker_rec {
+    char sid[LW__SID_BUF];
+    lw_worker *snap;
+    lw__act_rec *act;
+    uint32_t slot;     /* stable index into the queues' bit sets */
+    atomic_bool busy;  /* an update or delete is under way */
+} lw__worker_rec;
+
+/* ---- the workspace ----------------------------------------------------- */
+
+struct lw_workspace {
+    lw_allocator alloc;
+    lw_symtab *syms;
+    pthread_rwlock_t lock;
+
+    pthread_mutex_t err_lock;
+    lw_error last;
+
+    /* fixed at creation */
+    char sid[LW__SID_BUF];
+    char account_sid[LW__SID_BUF];
+    char *friendly_name;
+    char base_url[BASE_URL_MAX + 1];
+    uint32_t cap;
+    uint32_t attrs_max;
+    lw_clock_fn clock;
+    void *clock_user;
+    lw_random_fn random;
+    void *random_user;
+    uint64_t rng_state;  /* fallback generator */
+
+    /* guarded by lock */
+    lw_event_fn on_event;
+    void *event_user;
+    int64_t date_created;
+    int64_t date_updated;
+    lw__act_rec *default_act;
+    lw__act_rec *timeout_act;
+
+    lw__act_rec **acts;  /* sorted by SID */
+    uint32_t nacts;
+    uint32_t acts_cap;
+    lw__names act_names;
+
+    lw__queue_rec **queues;  /* sorted by SID */
+    uint32_t nqueues;
+    uint32_t queues_cap;
+    lw__names queue_names;
+
+    lw__worker_rec **workers;  /* sorted by SID */
+    lw__subject *subjects;     /* parallel to workers */
+    uint32_t nworkers;
+    uint32_t workers_cap;
+    lw__names worker_names;
+    uint64_t *slots_used;  /* bit set of worker slots */
+    uint32_t slot_words;
+};
+
+/* ---- store.c: helpers shared by the store's files ---------------------- */
+
+static inline const lw_allocator *lw__ws_alloc(const lw_workspace *ws)
+{
+    return &ws->alloc;
+}
+
+/* Record a failure on ws and in err; returns code. */
+lw_result lw__ws_fail(lw_workspace *ws, lw_error *err, lw_result code,
+                      const char *fmt, ...) LW__PRINTF(4, 5);
+/* Record a failure already described in e. */
+lw_result lw__ws_forward(lw_workspace *ws, lw_error *err, const lw_error *e);
+
+/* The workspace's clock, now. */
+int64_t lw__ws_now(lw_workspace *ws);
+/* A fresh SID with this two-letter prefix into out (35 bytes). */
+void lw__ws_new_sid(lw_workspace *ws, const char *prefix, char *out);
+
+/* Is s a SID with this prefix: two letters and 32 lowercase hex? */
+bool lw__sid_valid(const char *s, size_t len, const char *prefix);
+
+/*
+ * Check a friendly name: present, 1-64 code points of valid UTF-8 without
+ * NUL.  what names the parameter in the message.
+ */
+lw_result lw__check_name(lw_workspace *ws, const char *name, size_t len,
+                         const char *what, lw_error *err);
+
+/* First position in a SID-sorted record array whose SID is >= sid. */
+size_t lw__sid_lower_bound(void *const *recs, size_t n, const char *sid);
+/* The record with this SID (len bytes), or NULL. */
+void *lw__sid_find(void *const *recs, size_t n, const char *sid,
+                   size_t len);
+/* Grow a pointer array to hold n + 1 items; LW_OK or LW_ERR_NOMEM. */
+lw_result lw__grow_ptrs(const lw_allocator *a, void ***arr, uint32_t *cap,
+                        uint32_t n, size_t item_size);
+/* Insert / remove item at pos of an array of n pointers. */
+void lw__ptrs_insert(void **arr, size_t n, size_t pos, void *item);
+void lw__ptrs_remove(void **arr, size_t n, size_t pos);
+
+/* ---- activities (store_activity.c) ------------------------------------- */
+
+/* The activity with this SID parameter, or NULL. */
+lw__act_rec *lw__act_find(lw_workspace *ws, const char *sid, size_t len);
+/* Insert a new activity record (under the exclusive lock). */
+lw_result lw__act_add(lw_workspace *ws, const char *sid, const char *name,
+                      size_t len, bool available, int64_t created,
+                      int64_t updated, lw_error *err);
+void lw__act_rec_free(lw_workspace *ws, lw__act_rec *r);
+lw_activity *lw__act_snap_new(lw_workspace *ws, const char *sid,
+                              const char *name, size_t len, bool available,
+                              int64_t created, int64_t updated);
+
+/* ---- task queues (store_queue.c) --------------------------------------- */
+
+lw__queue_rec *lw__queue_find(lw_workspace *ws, const char *sid,
+                              size_t len);
+/* Grow every queue's bit set to slot_words words. */
+lw_result lw__queues_grow_bits(lw_workspace *ws, uint32_t words);
+/* Re-evaluate every queue for the worker at position pos. */
+void lw__queues_eval_worker(lw_workspace *ws, size_t pos);
+/* Is the worker in this slot eligible for q? */
+static inline bool lw__queue_has(const lw__queue_rec *q, uint32_t slot)
+{
+    return slot / 64 < q->nwords &&
+           (q->bits[slot / 64] >> (slot % 64) & 1u) != 0;
+}
+/* Compile target text (NULL: "1==1"; empty: no program). */
+lw_result lw__queue_compile(lw_workspace *ws, const char *text, size_t len,
+                            lw_expr **out, lw_error *err);
+/* Insert a queue (under the exclusive lock); takes expr on success. */
+lw_result lw__queue_add(lw_workspace *ws, const char *sid, const char *name,
+                        size_t len, const char *target, size_t tlen,
+                        lw_expr *expr, int64_t created, int64_t updated,
+                        lw__queue_rec **out, lw_error *err);
+void lw__queue_rec_free(lw_workspace *ws, lw__queue_rec *r);
+
+/* ---- workers (store_worker.c) ------------------------------------------ */
+
+/* Parse attribute text (NULL: "{}") with the workspace's limit. */
+lw_result lw__worker_parse_attrs(lw_workspace *ws, const char *text,
+                                 size_t len, lw_attrs **out, lw_error *err);
+
+/* The fields of a worker being built. */
+typedef struct lw__worker_init {
+    const char *sid;  /* NULL: generate */
+    const char *name;
+    size_t name_len;
+    lw_attrs *attrs;   /* borrowed */
+    lw__act_rec *act;
+    int64_t version;
+    int64_t date_created;
+    int64_t date_updated;
+    int64_t date_status_changed;
+    uint32_t pending;
+} lw__worker_init;
+
+/* Insert a worker (under the exclusive lock; checks nothing but memory
+ * and SID uniqueness). */
+lw_result lw__worker_add(lw_workspace *ws, const lw__worker_init *in,
+                         lw__worker_rec **out, lw_error *err);
+void lw__worker_rec_free(lw_workspace *ws, lw__worker_rec *r);
+/* A copy of w with another activity name; NULL on failure. */
+lw_worker *lw__worker_snap_rename_activity(lw_workspace *ws,
+                                           const lw_worker *w,
+                                           const lw__sym *name);
+/* Put a new snapshot in place at position pos (takes snap). */
+void lw__worker_replace(lw_workspace *ws, size_t pos, lw_worker *snap);
+/* Position of a worker record. */
+size_t lw__worker_pos(lw_workspace *ws, const lw__worker_rec *r);
+
+/* ---- workspace life (store.c) ------------------------------------------ */
+
+/* An empty workspace (no activities) from opts. */
+lw_result lw__ws_new(const lw_workspace_options *opts, lw_workspace **out,
+                     lw_error *err);
+
+#endif /* LW_STORE_INT_H */

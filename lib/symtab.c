@@ -1,0 +1,274 @@
+/*
+ * symtab.c - the symbol table: a reference-counted set of interned
+ * strings shared by attribute documents and compiled expressions.
+ */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <string.h>
+
+#include "attrs_int.h"
+
+/* Buckets of a new table; the table doubles when it holds more strings. */
+#define FIRST_BUCKETS 64
+
+struct lw_symtab {
+    atomic_uint refs;
+    lw_allocator alloc;
+    pthread_mutex_t lock;
+    lw__sym **buckets;     /* chains, guarded by lock */
+    size_t nbuckets;       /* a power of two */
+    atomic_size_t count;   /* distinct strings; written under lock */
+    size_t bytes;          /* memory of the strings, guarded by lock */
+};
+
+/* ---- helpers ------------------------------------------------------------ */
+
+bool lw__is_plain_decimal(const char *s, size_t len)
+{
+    size_t i = 0, start;
+
+    while (i < len && s[i] >= '0' && s[i] <= '9')
+        i++;
+    if (i == 0)
+        return false;
+    if (i == len)
+        return true;
+    if (s[i] != '.')
+        return false;
+
+    start = ++i;
+    while (i < len && s[i] >= '0' && s[i] <= '9')
+        i++;
+    return i > start && i == len;
+}
+
+static size_t sym_size(size_t len)
+{
+    return sizeof(lw__sym) + len + 1;
+}
+
+static lw__sym **chain_of(lw_symtab *t, uint32_t hash)
+{
+    return &t->buckets[hash & (t->nbuckets - 1)];
+}
+
+static lw__sym *chain_find(lw_symtab *t, uint32_t hash, const char *s,
+                           size_t len)
+{
+    lw__sym *p;
+
+    for (p = *chain_of(t, hash); p != NULL; p = p->next) {
+        if (p->hash == hash && p->len == len && memcmp(p->bytes, s, len) == 0)
+            return p;
+    }
+    return NULL;
+}
+
+/*
+ * Double the bucket array.  A failed allocation is not an error: the
+ * chains just stay longer until the next attempt.
+ */
+static void grow(lw_symtab *t)
+{
+    size_t n = t->nbuckets * 2, i;
+    lw__sym **nb;
+
+    if (n > SIZE_MAX / sizeof *nb)
+        return;
+    nb = lw__calloc(&t->alloc, n, sizeof *nb);
+    if (nb == NULL)
+        return;
+
+    for (i = 0; i < t->nbuckets; i++) {
+        lw__sym *p = t->buckets[i], *next;
+
+        for (; p != NULL; p = next) {
+            next = p->next;
+            p->next = nb[p->hash & (n - 1)];
+            nb[p->hash & (n - 1)] = p;
+        }
+    }
+    lw__free(&t->alloc, t->buckets);
+    t->buckets = nb;
+    t->nbuckets = n;
+}
+
+static lw__sym *sym_new(lw_symtab *t, uint32_t hash, const char *s,
+                        size_t len)
+{
+    lw__sym *p;
+
+    if (len >= UINT32_MAX || len > SIZE_MAX - sizeof(lw__sym) - 1)
+        return NULL;
+    p = lw__malloc(&t->alloc, sym_size(len));
+    if (p == NULL)
+        return NULL;
+
+    p->hash = hash;
+    p->len = (uint32_t)len;
+    p->refs = 1;
+    p->flags = lw__is_plain_decimal(s, len) ? LW__SYM_DECIMAL : 0;
+    if (len > 0)
+        memcpy(p->bytes, s, len);
+    p->bytes[len] = '\0';
+
+    p->next = *chain_of(t, hash);
+    *chain_of(t, hash) = p;
+    t->bytes += sym_size(len);
+    atomic_store(&t->count, atomic_load(&t->count) + 1);
+    if (atomic_load(&t->count) > t->nbuckets)
+        grow(t);
+    return p;
+}
+
+static void sym_unlink(lw_symtab *t, lw__sym *s)
+{
+    lw__sym **pp = chain_of(t, s->hash);
+
+    while (*pp != s)
+        pp = &(*pp)->next;
+    *pp = s->next;
+    t->bytes -= sym_size(s->len);
+    atomic_store(&t->count, atomic_load(&t->count) - 1);
+    lw__free(&t->alloc, s);
+}
+
+/* ---- table -------------------------------------------------------------- */
+
+lw_result lw_symtab_create(const lw_allocator *alloc, lw_symtab **out)
+{
+    const lw_allocator *a = lw__alloc_or_default(alloc);
+    lw_symtab *t;
+
+    if (out == NULL)
+        return LW_ERR_INVALID;
+    t = lw__malloc(a, sizeof *t);
+    if (t == NULL)
+        return LW_ERR_NOMEM;
+
+    t->alloc = *a;
+    t->nbuckets = FIRST_BUCKETS;
+    t->buckets = lw__calloc(a, t->nbuckets, sizeof *t->buckets);
+    if (t->buckets == NULL || pthread_mutex_init(&t->lock, NULL) != 0) {
+        lw__free(a, t->buckets);
+        lw__free(a, t);
+        return LW_ERR_NOMEM;
+    }
+
+    atomic_init(&t->refs, 1);
+    atomic_init(&t->count, 0);
+    t->bytes = 0;
+    *out = t;
+    return LW_OK;
+}
+
+lw_symtab *lw_symtab_retain(lw_symtab *t)
+{
+    if (t != NULL)
+        atomic_fetch_add(&t->refs, 1);
+    return t;
+}
+
+void lw_symtab_release(lw_symtab *t)
+{
+    lw_allocator a;
+    size_t i;
+
+    if (t == NULL || atomic_fetch_sub(&t->refs, 1) != 1)
+        return;
+
+    /* Strings still interned belong to nobody any more. */
+    a = t->alloc;
+    for (i = 0; i < t->nbuckets; i++) {
+        lw__sym *p = t->buckets[i], *next;
+
+        for (; p != NULL; p = next) {
+            next = p->next;
+            lw__free(&a, p);
+        }
+    }
+    pthread_mutex_destroy(&t->lock);
+    lw__free(&a, t->buckets);
+    lw__free(&a, t);
+}
+
+size_t lw_symtab_count(const lw_symtab *t)
+{
+    return t != NULL ? atomic_load(&t->count) : 0;
+}
+
+const lw_allocator *lw__symtab_alloc(const lw_symtab *t)
+{
+    return &t->alloc;
+}
+
+size_t lw__symtab_memory(lw_symtab *t)
+{
+    size_t n;
+
+    pthread_mutex_lock(&t->lock);
+    n = sizeof *t + t->nbuckets * sizeof *t->buckets + t->bytes;
+    pthread_mutex_unlock(&t->lock);
+    return n;
+}
+
+/* ---- symbols ------------------------------------------------------------ */
+
+lw_result lw__sym_intern(lw_symtab *t, const char *s, size_t len,
+                         const lw__sym **out)
+{
+    uint32_t hash = lw__hash(s, len);
+    lw_result rc = LW_OK;
+    lw__sym *p;
+
+    pthread_mutex_lock(&t->lock);
+    p = chain_find(t, hash, s, len);
+    if (p != NULL) {
+        /* A count that would wrap is refused like memory that ran out. */
+        if (p->refs == UINT32_MAX)
+            rc = LW_ERR_NOMEM;
+        else
+            p->refs++;
+    } else {
+        p = sym_new(t, hash, s, len);
+        if (p == NULL)
+            rc = LW_ERR_NOMEM;
+    }
+    pthread_mutex_unlock(&t->lock);
+
+    if (rc == LW_OK)
+        *out = p;
+    return rc;
+}
+
+void lw__sym_retain(lw_symtab *t, const lw__sym *s)
+{
+    lw__sym *p = (lw__sym *)(uintptr_t)s;
+
+    pthread_mutex_lock(&t->lock);
+    p->refs++;
+    pthread_mutex_unlock(&t->lock);
+}
+
+void lw__sym_release(lw_symtab *t, const lw__sym *s)
+{
+    lw__sym *p = (lw__sym *)(uintptr_t)s;
+
+    if (s == NULL)
+        return;
+    pthread_mutex_lock(&t->lock);
+    if (--p->refs == 0)
+        sym_unlink(t, p);
+    pthread_mutex_unlock(&t->lock);
+}
+
+const lw__sym *lw__sym_find(lw_symtab *t, const char *s, size_t len)
+{
+    uint32_t hash = lw__hash(s, len);
+    const lw__sym *p;
+
+    pthread_mutex_lock(&t->lock);
+    p = chain_find(t, hash, s, len);
+    pthread_mutex_unlock(&t->lock);
+    return p;
+}
