@@ -117,7 +117,7 @@ int main(int argc, char **argv)
     parse_args(argc, argv, &o);
     file = bench_slurp(o.workers, NULL);
     lines = bench_split_workers(file, &n);
-    ws = bench_load_workspace(lines, n, NULL);
+    ws = bench_load_workspace(lines, n, n, NULL);
     syms = lw_workspace_symtab(ws);
     src = bench_expression(o.expressions, o.id);
 

@@ -1,6 +1,7 @@
 /*
  * bench_util.c - shared helpers of the benchmark programs.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,8 +104,9 @@ static int64_t fixed_clock(void *user)
     return 1764720000000;
 }
 
-lw_workspace *bench_load_workspace(const bench_line *lines, size_t count,
-                                   const lw_allocator *alloc)
+static lw_workspace *load(const bench_line *lines, size_t count,
+                          size_t cap, const lw_allocator *alloc,
+                          lw_random_fn fn, void *user)
 {
     lw_workspace_options *o;
     lw_workspace *ws;
@@ -112,8 +114,10 @@ lw_workspace *bench_load_workspace(const bench_line *lines, size_t count,
     size_t i;
 
     if (lw_workspace_options_create(alloc, &o) != LW_OK ||
-        lw_workspace_options_set_worker_cap(o, (uint32_t)count) != LW_OK ||
+        lw_workspace_options_set_worker_cap(o, (uint32_t)cap) != LW_OK ||
         lw_workspace_options_set_clock(o, fixed_clock, NULL) != LW_OK ||
+        (fn != NULL &&
+         lw_workspace_options_set_random(o, fn, user) != LW_OK) ||
         lw_workspace_create(o, &ws, &err) != LW_OK)
         bench_die("cannot create the workspace");
     lw_workspace_options_free(o);
@@ -128,6 +132,19 @@ lw_workspace *bench_load_workspace(const bench_line *lines, size_t count,
         }
     }
     return ws;
+}
+
+lw_workspace *bench_load_workspace(const bench_line *lines, size_t count,
+                                   size_t cap, const lw_allocator *alloc)
+{
+    return load(lines, count, cap, alloc, NULL, NULL);
+}
+
+lw_workspace *bench_load_workspace_random(const bench_line *lines,
+                                          size_t count, size_t cap,
+                                          lw_random_fn fn, void *user)
+{
+    return load(lines, count, cap, NULL, fn, user);
 }
 
 char *bench_expression(const char *path, const char *id)
@@ -186,4 +203,130 @@ double bench_median(double *v, size_t n)
         return 0;
     qsort(v, n, sizeof *v, cmp_double);
     return v[n / 2];
+}
+
+/* Each block carries its size in front so frees can be counted. */
+typedef union block_header {
+    size_t size;
+    max_align_t align;
+} block_header;
+
+static size_t counted_live;
+
+static void *counting_realloc(void *user, void *ptr, size_t size)
+{
+    block_header *h = ptr ? (block_header *)ptr - 1 : NULL;
+    block_header *n;
+
+    (void)user;
+    if (size == 0) {
+        if (h != NULL) {
+            counted_live -= h->size;
+            free(h);
+        }
+        return NULL;
+    }
+    n = realloc(h, sizeof *n + size);
+    if (n == NULL)
+        return NULL;
+    counted_live -= h != NULL ? n->size : 0;
+    n->size = size;
+    counted_live += size;
+    return n + 1;
+}
+
+static const lw_allocator counting = {counting_realloc, NULL};
+
+const lw_allocator *bench_counting_allocator(void)
+{
+    return &counting;
+}
+
+size_t bench_counting_live(void)
+{
+    return counted_live;
+}
+
+/* ---- the shared generator, in C ---------------------------------------- */
+
+static const char *const gen_skills[8] = {
+    "support", "sales", "billing", "chat", "vip", "voice", "email",
+    "technical",
+};
+static const char *const gen_languages[5] = {
+    "english", "spanish", "french", "german", "portuguese",
+};
+static const char *const gen_regions[4] = {"amer", "emea", "apac", "latam"};
+
+static uint32_t gen_next(uint32_t *x)
+{
+    *x ^= *x << 13;
+    *x ^= *x >> 17;
+    *x ^= *x << 5;
+    return *x;
+}
+
+/* Draw k distinct entries of pool (n of them) into out, in draw order. */
+static void gen_pick(uint32_t *x, const char *const *pool, size_t n,
+                     size_t k, const char **out)
+{
+    const char *a[8];
+    size_t i;
+
+    memcpy(a, pool, n * sizeof *a);
+    for (i = 0; i < k; i++) {
+        size_t j = i + gen_next(x) % (uint32_t)(n - i);
+        const char *t = a[i];
+
+        a[i] = a[j];
+        a[j] = t;
+    }
+    memcpy(out, a, k * sizeof *a);
+}
+
+static size_t gen_list(char *p, const char **v, size_t k)
+{
+    size_t i, n = 0;
+
+    p[n++] = '[';
+    for (i = 0; i < k; i++)
+        n += (size_t)sprintf(p + n, "%s\"%s\"", i ? "," : "", v[i]);
+    p[n++] = ']';
+    return n;
+}
+
+char *bench_generate_workers(size_t count, size_t *len)
+{
+    char *out = malloc(count * 256 + 16), *p = out;
+    uint32_t x = 20240601;
+    size_t i;
+
+    if (out == NULL)
+        bench_die("out of memory");
+    p += sprintf(p, "[\n");
+    for (i = 0; i < count; i++) {
+        const char *skills[4], *langs[3];
+        uint32_t level = 1 + gen_next(&x) % 10;
+        size_t ns = 1 + gen_next(&x) % 4, nl;
+        const char *region;
+        uint32_t tenths;
+
+        gen_pick(&x, gen_skills, 8, ns, skills);
+        nl = 1 + gen_next(&x) % 3;
+        gen_pick(&x, gen_languages, 5, nl, langs);
+        region = gen_regions[gen_next(&x) % 4];
+        tenths = 10 + gen_next(&x) % 41;
+        p += sprintf(p, "%s{\"name\":\"W%zu\",\"level\":%u,\"skills\":",
+                     i ? ",\n" : "", i, level);
+        p += gen_list(p, skills, ns);
+        p += sprintf(p, ",\"languages\":");
+        p += gen_list(p, langs, nl);
+        p += sprintf(p, ",\"region\":\"%s\",\"rating\":%u.%u,"
+                     "\"contact\":{\"uri\":\"client:W%zu\","
+                     "\"email\":\"w%zu@example.com\"}}",
+                     region, tenths / 10, tenths % 10, i, i);
+    }
+    p += sprintf(p, "\n]\n");
+    *len = (size_t)(p - out);
+    return out;
 }

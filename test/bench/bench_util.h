@@ -29,12 +29,26 @@ typedef struct bench_line {
 bench_line *bench_split_workers(char *file, size_t *count);
 
 /*
- * Create a workspace (cap = count, fixed clock) holding every worker of
- * the file in order, named "W<i>" as the file's "name" says.  alloc may
- * be NULL.  Exits on failure.
+ * Create a workspace (worker cap cap, fixed clock) holding every worker
+ * of the file in order, named "W<i>" as the file's "name" says.  alloc
+ * may be NULL.  Exits on failure.
  */
 lw_workspace *bench_load_workspace(const bench_line *lines, size_t count,
-                                   const lw_allocator *alloc);
+                                   size_t cap, const lw_allocator *alloc);
+/* The same with a deterministic random source (SIDs repeat run to run). */
+lw_workspace *bench_load_workspace_random(const bench_line *lines,
+                                          size_t count, size_t cap,
+                                          lw_random_fn fn, void *user);
+
+/*
+ * The text of the shared workers file for count workers, byte for byte as
+ * bench/gen-workers.mjs writes it with its default seed.  Free with free().
+ */
+char *bench_generate_workers(size_t count, size_t *len);
+
+/* An allocator that counts live bytes, and the count. */
+const lw_allocator *bench_counting_allocator(void);
+size_t bench_counting_live(void);
 
 /* The "taskrouter" text of expression id in an expressions file. */
 char *bench_expression(const char *path, const char *id);
