@@ -1052,9 +1052,9 @@ static void test_symtab_grows(void **state)
     assert_ptr_equal(lw__symtab_alloc(t)->user, &ta);
     for (i = 0; i < 1000; i++) {
         snprintf(name, sizeof name, "s%zu", i);
-        /* The 65th string would double the buckets: refuse that once;
-         * interning still succeeds and a later one grows the table. */
-        if (i == 64)
+        /* The 130th string would double the 64 buckets: refuse that
+         * once; interning still succeeds and a later one grows them. */
+        if (i == 129)
             testalloc_fail_at(&ta, 2, false);
         assert_int_equal(lw__sym_intern(t, name, strlen(name), &syms[i]),
                          LW_OK);
@@ -1119,7 +1119,7 @@ static void test_table_lifetime(void **state)
 
 /* ---- out of memory ------------------------------------------------------ */
 
-/* Under 64 distinct strings (no bucket growth), more than 16 numbers,
+/* Under 128 distinct strings (no bucket growth), over 16 numbers,
  * an object past the small buffers, repeats, nesting. */
 static const char oom_doc[] =
     "{\"name\":\"W1\",\"level\":2,\"skills\":[\"chat\",\"vip\"],"
