@@ -662,7 +662,7 @@ static void test_duplicate_keys_large(void **state)
     root = lw_attrs_root(doc);
     assert_int_equal(lw_value_count(root), 50);
     for (i = 0; i < 50; i++) {
-        char key[8];
+        char key[16];
         const char *k;
         const lw_value *v = lw_value_member(root, (size_t)i, &k, NULL);
 
