@@ -482,6 +482,24 @@ static void test_many_params(void **state)
     rt_expect(r, 201);
     free(body);
 
+    /* The same on a list, as a query string. */
+    body = many_params(10000, "FriendlyName=Last", "&Available=false");
+    q.method = "GET";
+    q.body = NULL;
+    q.query = body;
+    r = rt_send(&t, &q);
+    j = rt_json(r);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "workers")),
+                     1);
+    assert_non_null(strstr(lw_rest_response_body(r, NULL),
+                           "Workers?FriendlyName=Last&Available=false&"
+                           "PageSize=50&Page=0\""));
+    cJSON_Delete(j);
+    rt_expect(r, 200);
+    free(body);
+    q.method = "POST";
+    q.query = NULL;
+
     /* ... but one broken among them refuses the request. */
     body = many_params(10000, "FriendlyName=Other", "&Z=%Z");
     q.body = body;
