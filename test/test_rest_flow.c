@@ -653,6 +653,35 @@ static void test_adapter(void **state)
     lw_workspace_free(b);
 }
 
+/* Links are written unescaped: a base URL that would break the JSON is
+ * refused when the workspace is attached. */
+static void test_unrenderable_base_url(void **state)
+{
+    static const char *const urls[] = {"http://a\"b", "http://a\\b"};
+    lw_workspace_options *o;
+    lw_workspace *ws;
+    lw_rest *rest;
+    lw_error err;
+    size_t i;
+
+    (void)state;
+    assert_int_equal(lw_rest_create(NULL, &rest, NULL), LW_OK);
+    for (i = 0; i < 2; i++) {
+        assert_int_equal(lw_workspace_options_create(NULL, &o), LW_OK);
+        if (lw_workspace_options_set_base_url(o, urls[i],
+                                              strlen(urls[i])) != LW_OK) {
+            lw_workspace_options_free(o);
+            continue;
+        }
+        assert_int_equal(lw_workspace_create(o, &ws, NULL), LW_OK);
+        lw_workspace_options_free(o);
+        assert_int_equal(lw_rest_attach(rest, ws, &err), LW_ERR_INVALID);
+        assert_int_equal(lw_rest_detach(rest, ws, NULL), LW_ERR_NOT_FOUND);
+        lw_workspace_free(ws);
+    }
+    lw_rest_destroy(rest);
+}
+
 /* ---- out of memory ------------------------------------------------------- */
 
 typedef void (*prepare_fn)(resttest *t, char *sid);
@@ -989,6 +1018,7 @@ int main(void)
         cmocka_unit_test(test_hostile_paths),
         cmocka_unit_test(test_bad_arguments),
         cmocka_unit_test(test_adapter),
+        cmocka_unit_test(test_unrenderable_base_url),
         cmocka_unit_test(test_oom_create),
         cmocka_unit_test(test_oom_update),
         cmocka_unit_test(test_oom_list),
