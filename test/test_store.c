@@ -16,6 +16,9 @@ static void test_workspace_defaults(void **state)
 
     (void)state;
     fixture_open(&f);
+    lw_workspace_last_error(f.ws, &f.err);
+    assert_int_equal(f.err.code, LW_OK);
+    assert_string_equal(f.err.message, "");
     assert_int_equal(strlen(lw_workspace_sid(f.ws)), 34);
     assert_memory_equal(lw_workspace_sid(f.ws), "WS", 2);
     assert_memory_equal(lw_workspace_account_sid(f.ws), "AC", 2);
