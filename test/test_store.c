@@ -16,6 +16,9 @@ static void test_workspace_defaults(void **state)
 
     (void)state;
     fixture_open(&f);
+    lw_workspace_last_error(f.ws, &f.err);
+    assert_int_equal(f.err.code, LW_OK);
+    assert_string_equal(f.err.message, "");
     assert_int_equal(strlen(lw_workspace_sid(f.ws)), 34);
     assert_memory_equal(lw_workspace_sid(f.ws), "WS", 2);
     assert_memory_equal(lw_workspace_account_sid(f.ws), "AC", 2);
@@ -839,6 +842,43 @@ static void test_event_created(void **state)
     fixture_close(&f);
 }
 
+static void test_worker_matches_and_explain(void **state)
+{
+    fixture f;
+    lw_worker *w;
+    lw_expr *e, *foreign;
+    lw_symtab *other;
+    char *text = NULL;
+
+    (void)state;
+    fixture_open(&f);
+    w = add_worker(&f, "alice", "{\"skills\":[\"x\"],\"friendly_name\":1}");
+    assert_int_equal(lw_expr_compile(lw_workspace_symtab(f.ws),
+                                     S("friendly_name == 'alice' AND "
+                                       "skills HAS 'x' AND "
+                                       "activity_name == 'Offline'"),
+                                     &e, NULL), LW_OK);
+    assert_true(lw_worker_matches(e, w));
+    assert_int_equal(lw_worker_explain(e, w, LW_EXPLAIN_TEXT, &text, NULL,
+                                       &f.err), LW_OK);
+    assert_non_null(strstr(text, "result: true"));
+    free_text(&f, text);
+
+    /* A program of another table never matches. */
+    assert_int_equal(lw_symtab_create(NULL, &other), LW_OK);
+    assert_int_equal(lw_expr_compile(other, S("1 == 1"), &foreign, NULL),
+                     LW_OK);
+    assert_false(lw_worker_matches(foreign, w));
+    assert_false(lw_worker_matches(NULL, w));
+    assert_int_equal(lw_worker_explain(foreign, w, LW_EXPLAIN_JSON, &text,
+                                       NULL, &f.err), LW_ERR_INVALID);
+    lw_expr_free(foreign);
+    lw_symtab_release(other);
+    lw_expr_free(e);
+    lw_worker_release(w);
+    fixture_close(&f);
+}
+
 /* ---- snapshots --------------------------------------------------------- */
 
 static void test_snapshot_outlives_workspace(void **state)
@@ -882,6 +922,7 @@ int main(void)
         cmocka_unit_test(test_worker_changes_setters),
         cmocka_unit_test(test_event_reentry),
         cmocka_unit_test(test_event_created),
+        cmocka_unit_test(test_worker_matches_and_explain),
         cmocka_unit_test(test_snapshot_outlives_workspace),
     };
 

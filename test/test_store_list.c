@@ -289,6 +289,7 @@ static void test_paging_sizes(void **state)
     fixture f;
     lw_query *q;
     lw_page *p;
+    size_t i;
 
     (void)state;
     fixture_open(&f);
@@ -296,6 +297,9 @@ static void test_paging_sizes(void **state)
     p = list_page(&f, 5000, NULL, LW_ORDER_SID);
     assert_int_equal(lw_page_size(p), 1000);
     assert_int_equal(lw_page_count(p), 55);
+    for (i = 1; i < 55; i++)
+        assert_true(strcmp(lw_worker_sid(lw_page_worker(p, i - 1)),
+                           lw_worker_sid(lw_page_worker(p, i))) < 0);
     lw_page_free(p);
     assert_int_equal(lw_worker_list(f.ws, NULL, &p, NULL), LW_OK);
     assert_int_equal(lw_page_size(p), 50);
