@@ -542,6 +542,11 @@ const char *lw_workspace_base_url(const lw_workspace *ws)
     return ws ? ws->base_url : NULL;
 }
 
+lw_symtab *lw_workspace_symtab(const lw_workspace *ws)
+{
+    return ws ? ws->syms : NULL;
+}
+
 const lw_allocator *lw_workspace_allocator(const lw_workspace *ws)
 {
     return ws ? &ws->alloc : lw_allocator_default();

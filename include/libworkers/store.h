@@ -434,6 +434,32 @@ LW_API int64_t lw_worker_date_status_changed(const lw_worker *w);
 LW_API int64_t lw_worker_version(const lw_worker *w);
 LW_API uint32_t lw_worker_pending_reservations(const lw_worker *w);
 
+/*
+ * The symbol table of the workspace, for compiling expressions to use
+ * with lw_worker_matches() and lw_worker_explain().  Borrowed: valid
+ * while ws lives (lw_symtab_retain() to keep it).  Thread-safe.
+ */
+LW_API lw_symtab *lw_workspace_symtab(const lw_workspace *ws);
+
+/*
+ * Evaluate e against a worker snapshot as lists and task queues do: its
+ * attributes plus the built-ins sid, friendly_name, activity_sid and
+ * activity_name.  e must be compiled with the worker's workspace's
+ * symbol table; otherwise (or with a NULL argument) the result is false.
+ * Thread-safe.
+ */
+LW_API bool lw_worker_matches(const lw_expr *e, const lw_worker *w);
+
+/*
+ * Explain that evaluation comparison by comparison (formats, ownership
+ * and text as lw_expr_explain(); free *out with lw_free() and the
+ * workspace's allocator).  Returns LW_OK, LW_ERR_INVALID (NULL argument,
+ * another symbol table), LW_ERR_NOMEM.  Thread-safe.
+ */
+LW_API lw_result lw_worker_explain(const lw_expr *e, const lw_worker *w,
+                                   lw_explain_format format, char **out,
+                                   size_t *len, lw_error *err);
+
 /* ---------------------------------------------------------------------
  * Listing
  *
