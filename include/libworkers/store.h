@@ -615,14 +615,6 @@ LW_API lw_result lw_workspace_import(const lw_workspace_options *opts,
  * ------------------------------------------------------------------ */
 
 /*
- * The workspace's symbol table.  Compile expressions with it
- * (lw_expr_compile) to evaluate them on the workspace's workers.  The
- * workspace keeps its reference; take your own with lw_symtab_retain()
- * to keep the table past lw_workspace_free().  Since 0.1.0.
- */
-LW_API lw_symtab *lw_workspace_symtab(lw_workspace *ws);
-
-/*
  * Count the workers for which e is true, with the worker built-ins (sid,
  * friendly_name, activity_sid, activity_name) in scope.  e must have been
  * compiled with lw_workspace_symtab(ws).  LW_OK, or LW_ERR_INVALID (NULL
@@ -649,22 +641,6 @@ typedef bool (*lw_worker_visit_fn)(void *user, const lw_worker *w);
 LW_API lw_result lw_worker_select(lw_workspace *ws, const lw_expr *e,
                                   lw_worker_visit_fn fn, void *user,
                                   lw_error *err);
-
-/*
- * Explain expression text (expr_len bytes) for one worker, with the
- * built-ins in scope: every comparison with the values its operands
- * resolved to and its result, then the final result, as text or JSON
- * (see lw_expr_explain).  The caller frees *out with
- * lw_free(lw_workspace_allocator(ws), *out).  Errors: LW_ERR_INVALID,
- * LW_ERR_SYNTAX / LW_ERR_TOO_LARGE (the compiler's message and offset),
- * LW_ERR_NOT_FOUND (no such worker), LW_ERR_NOMEM.  Thread-safe.
- * Since 0.1.0.
- */
-LW_API lw_result lw_worker_explain(lw_workspace *ws, const char *sid,
-                                   size_t sid_len, const char *expr,
-                                   size_t expr_len,
-                                   lw_explain_format format, char **out,
-                                   size_t *len, lw_error *err);
 
 #ifdef __cplusplus
 }
