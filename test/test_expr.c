@@ -613,6 +613,9 @@ static void test_scan_matches_eval(void **state)
         "NOT (rating > 2.5) OR (skills HAS 'chat' AND level < 3)",
         "1 == 1", "1 == 2", "level == rating", "skills[1] == 'sales'",
         "level != 3 AND name != 'W5' AND rating <= 3",
+        "absent HAS 'x' OR level == 10", "NOT absent == 1 AND level > 5",
+        "absent != 'q'", "absent.deep NOT IN ['a'] AND absent.x != 1",
+        "level > 1 AND name NOT IN ['W3'] AND (absent > 1 OR absent < 1)",
     };
     enum { N = 300 };
     lw_symtab *t;
@@ -645,6 +648,42 @@ static void test_scan_matches_eval(void **state)
         lw_expr_free(e);
     }
     for (i = 0; i < N; i++)
+        lw_attrs_release(docs[i]);
+    lw_symtab_release(t);
+}
+
+/* Keys held by no document: the scan decides without looking. */
+static void test_absent_keys(void **state)
+{
+    lw_symtab *t;
+    lw_attrs *docs[40];
+    lw__subject subj[40];
+    lw_expr *e, *other;
+    size_t i;
+
+    (void)state;
+    assert_int_equal(lw_symtab_create(NULL, &t), LW_OK);
+    for (i = 0; i < 40; i++) {
+        docs[i] = parse_doc(t, i == 39 ? "{\"v\":\"team\",\"n\":1}"
+                                        : "{\"n\":1}");
+        subj[i].root = lw__attrs_root(docs[i]);
+        subj[i].builtins = NULL;
+    }
+    /* "team" is held by one document as a value, and by the program. */
+    e = compile_ok(t, "team != 'x' AND region NOT IN ['a'] AND n == 1");
+    assert_int_equal(lw__expr_filter(e, subj, 40, NULL), 40);
+    other = compile_ok(t, "region == 'q'");
+    assert_int_equal(lw__expr_filter(e, subj, 40, NULL), 40);
+    lw_expr_free(other);
+    lw_expr_free(e);
+
+    e = compile_ok(t, "NOT (team HAS 'x') AND NOT (region == 'a')");
+    assert_int_equal(lw__expr_filter(e, subj, 40, NULL), 40);
+    lw_expr_free(e);
+    e = compile_ok(t, "team == null AND region CONTAINS ''");
+    assert_int_equal(lw__expr_filter(e, subj, 40, NULL), 0);
+    lw_expr_free(e);
+    for (i = 0; i < 40; i++)
         lw_attrs_release(docs[i]);
     lw_symtab_release(t);
 }
@@ -1012,6 +1051,7 @@ int main(void)
         cmocka_unit_test(test_properties),
         cmocka_unit_test(test_keyword_case),
         cmocka_unit_test(test_scan_matches_eval),
+        cmocka_unit_test(test_absent_keys),
         cmocka_unit_test(test_builtins),
         cmocka_unit_test(test_explain_text),
         cmocka_unit_test(test_explain_json),
