@@ -583,7 +583,9 @@ LW_API lw_task_queue *lw_page_task_queue(const lw_page *p, size_t i);
 
 typedef void (*lw_event_fn)(void *user, const lw_event *ev);
 
-/* Set (or with NULL remove) the callback.  Thread-safe. */
+/* Set (or with NULL remove) the callback.  Changes committed after this
+ * returns use the new one; a call already under way on another thread may
+ * still be running the old one.  Thread-safe. */
 LW_API void lw_workspace_set_event_handler(lw_workspace *ws,
                                            lw_event_fn fn, void *user);
 
