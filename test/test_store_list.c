@@ -562,6 +562,8 @@ static void test_activities(void **state)
                                         &e), LW_ERR_DUPLICATE);
     assert_int_equal(lw_activity_update(f.ws, S(sid), NULL, 0, &b, &e),
                      LW_OK);
+    lw_activity_release(b);
+    assert_int_equal(lw_activity_fetch(f.ws, S(sid), &b, &e), LW_OK);
     assert_string_equal(lw_activity_friendly_name(b), "Lunch");
     lw_activity_release(b);
     assert_int_equal(lw_activity_update(
@@ -725,6 +727,16 @@ static void test_task_queues(void **state)
                                    "already exists");
     assert_int_equal(lw_task_queue_create(f.ws, S(""), NULL, 0, NULL, &e),
                      LW_ERR_INVALID);
+
+    /* Fetch; an update to the same values changes nothing. */
+    f.clock.now += 1000;
+    assert_int_equal(lw_task_queue_fetch(f.ws, S(all), &q, &e), LW_OK);
+    assert_string_equal(lw_task_queue_friendly_name(q), "All");
+    lw_task_queue_release(q);
+    assert_int_equal(lw_task_queue_update(f.ws, S(all), S("All"),
+                                          S("1==1"), &q, &e), LW_OK);
+    assert_int_equal(lw_task_queue_date_updated(q), f.clock.now - 1000);
+    lw_task_queue_release(q);
 
     /* Updating the expression recomputes once. */
     assert_int_equal(lw_task_queue_update(f.ws, S(none), NULL, 0,
