@@ -396,17 +396,17 @@ static void walk(fixture *f, uint32_t n, lw_ordering order, char *buf,
     }
 }
 
-static void test_paging_with_changes(void **state)
+static void paging_with_changes(lw_ordering order)
 {
     fixture f;
     char before[1024], during[1024], *tok;
     int i;
 
-    (void)state;
     fixture_open(&f);
     make_workers(&f, 20);
-    walk(&f, 3, LW_ORDER_SID, before, sizeof before, 0);
-    walk(&f, 3, LW_ORDER_SID, during, sizeof during, 1);
+    f.clock.now += 3000;
+    walk(&f, 3, order, before, sizeof before, 0);
+    walk(&f, 3, order, during, sizeof during, 1);
 
     /* Every worker appears exactly once (the deleted one was seen on the
      * first page); the walk without changes saw all 20 as well. */
@@ -430,6 +430,14 @@ static void test_paging_with_changes(void **state)
     assert_int_equal(i, 20);
     assert_true(strlen(before) > 0);
     fixture_close(&f);
+}
+
+static void test_paging_with_changes(void **state)
+{
+    (void)state;
+    paging_with_changes(LW_ORDER_SID);
+    paging_with_changes(LW_ORDER_STATUS_ASC);
+    paging_with_changes(LW_ORDER_STATUS_DESC);
 }
 
 static void test_status_order(void **state)

@@ -626,7 +626,8 @@ LW_API lw_result lw_workspace_export(lw_workspace *ws, char **out,
  * allocator, clock and random source; everything else comes from the
  * text, so exporting the result gives the same text back.  Returns LW_OK
  * and the handle in *out, LW_ERR_SYNTAX (not JSON), LW_ERR_INVALID (a
- * missing or wrong field, an inconsistency: the message names it),
+ * missing or wrong field, an inconsistency: the message names it), the
+ * code of an attribute document or expression in it that does not parse,
  * LW_ERR_NOMEM.  Thread-safe.
  */
 LW_API lw_result lw_workspace_import(const lw_workspace_options *opts,
