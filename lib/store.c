@@ -538,6 +538,7 @@ static void ws_destroy(lw_workspace *ws)
     lw__free(&a, ws->acts);
     lw__free(&a, ws->slots_used);
     lw__names_free(&a, &ws->worker_names);
+    lw__sidx_free(&a, &ws->worker_sids);
     lw__names_free(&a, &ws->queue_names);
     lw__names_free(&a, &ws->act_names);
     lw__free(&a, ws->friendly_name);

@@ -62,6 +62,27 @@ void lw__names_remove(lw__names *t, const char *name, size_t len,
                       const void *item);
 void lw__names_free(const lw_allocator *a, lw__names *t);
 
+/* ---- worker SID index (store_sidx.c) ----------------------------------- */
+
+struct lw__worker_rec;
+
+/* Open addressing, linear probing, at most half full. */
+typedef struct lw__sid_index {
+    struct lw__worker_rec **slots;
+    uint32_t cap;  /* 0 or a power of two */
+} lw__sid_index;
+
+/* Make room for count entries; LW_OK or LW_ERR_NOMEM (index unchanged). */
+lw_result lw__sidx_reserve(const lw_allocator *a, lw__sid_index *x,
+                           uint32_t count);
+/* The record with this SID (len bytes), or NULL. */
+struct lw__worker_rec *lw__sidx_find(const lw__sid_index *x,
+                                     const char *sid, size_t len);
+/* Add a record (room must have been reserved) / remove one present. */
+void lw__sidx_insert(lw__sid_index *x, struct lw__worker_rec *r);
+void lw__sidx_remove(lw__sid_index *x, const struct lw__worker_rec *r);
+void lw__sidx_free(const lw_allocator *a, lw__sid_index *x);
+
 /* ---- snapshots --------------------------------------------------------- */
 
 struct lw_activity {
@@ -193,6 +214,7 @@ struct lw_workspace {
     uint32_t nworkers;
     uint32_t workers_cap;
     lw__names worker_names;
+    lw__sid_index worker_sids;
     uint64_t *slots_used;  /* bit set of worker slots */
     uint32_t slot_words;
 };

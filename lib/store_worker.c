@@ -315,7 +315,7 @@ void lw__worker_rec_free(lw_workspace *ws, lw__worker_rec *r)
 static lw__worker_rec *worker_find(lw_workspace *ws, const char *sid,
                                    size_t len)
 {
-    return lw__sid_find((void *const *)ws->workers, ws->nworkers, sid, len);
+    return lw__sidx_find(&ws->worker_sids, sid, len);
 }
 
 /* Room for one more worker in both parallel arrays. */
@@ -404,6 +404,7 @@ static void worker_insert(lw_workspace *ws, lw__worker_rec *r)
     ws->subjects[pos].builtins = r->snap->builtins;
     ws->slots_used[r->slot / 64] |= (uint64_t)1 << (r->slot % 64);
     lw__names_insert(&ws->worker_names, name->bytes, name->len, r);
+    lw__sidx_insert(&ws->worker_sids, r);
     r->act->nworkers++;
     lw__queues_eval_worker(ws, pos);
 }
@@ -424,7 +425,9 @@ lw_result lw__worker_add(lw_workspace *ws, const lw__worker_init *in,
     }
     if (grow_workers(ws) != LW_OK || reserve_slot(ws, &slot) != LW_OK ||
         lw__names_reserve(&ws->alloc, &ws->worker_names,
-                          ws->nworkers + 1) != LW_OK)
+                          ws->nworkers + 1) != LW_OK ||
+        lw__sidx_reserve(&ws->alloc, &ws->worker_sids,
+                         ws->nworkers + 1) != LW_OK)
         return lw__ws_fail(ws, err, LW_ERR_NOMEM, "out of memory");
     r = lw__calloc(&ws->alloc, 1, sizeof *r);
     if (r == NULL || (r->snap = worker_snap_build(ws, in, sid)) == NULL) {
@@ -936,6 +939,7 @@ static lw_result delete_locked(lw_workspace *ws, lw__worker_rec *r,
     ws->nworkers--;
     ws->slots_used[r->slot / 64] &= ~((uint64_t)1 << (r->slot % 64));
     lw__names_remove(&ws->worker_names, name->bytes, name->len, r);
+    lw__sidx_remove(&ws->worker_sids, r);
     r->act->nworkers--;
     return LW_OK;
 }
