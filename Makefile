@@ -56,7 +56,7 @@ SAN_TEST_BIN := $(TEST_SRC:test/%.c=$(B)/san/test/%)
 TEST_SUPPORT := $(wildcard test/support/*.c)
 
 .PHONY: all lib deps check test test-san api-check lint run examples \
-    install uninstall bench clean
+    install uninstall bench clean fuzz
 
 all: lib
 
@@ -149,8 +149,8 @@ check: deps lint api-check test test-san
 # lib/ that prints.
 
 LINT_FILES := $(wildcard lib/*.[ch] include/*.h include/libworkers/*.h \
-    test/*.[ch] test/*.cpp test/support/*.[ch] examples/*/*.[ch] \
-    examples/*/*.cpp)
+    test/*.[ch] test/*.cpp test/support/*.[ch] test/fuzz/*.c \
+    test/bench/*.c examples/*/*.[ch] examples/*/*.cpp)
 
 lint:
 	@fail=0; \
@@ -166,6 +166,44 @@ lint:
 	if grep -nE '\b(stdout|stderr)\b' lib/*.c lib/*.h; then \
 	  echo "lint: lib/ must not touch stdout or stderr"; fail=1; fi; \
 	[ $$fail = 0 ] && echo "lint: ok"; exit $$fail
+
+# ---- fuzzing ---------------------------------------------------------------
+# libFuzzer harnesses (test/fuzz/fuzz_*.c) built with clang under ASan and
+# UBSan; each runs FUZZ_SECONDS with its seed corpus and dictionary.  New
+# inputs go to build/fuzz/corpus, never into the repository.
+
+FUZZ_SECONDS ?= 60
+FUZZ_CC ?= clang
+FUZZ_FLAGS := -g -O1 -fno-omit-frame-pointer \
+    -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_SRC := $(sort $(wildcard test/fuzz/fuzz_*.c))
+FUZZ_BIN := $(FUZZ_SRC:test/fuzz/%.c=$(B)/fuzz/%)
+FUZZ_OBJ := $(LIB_SRC:lib/%.c=$(B)/fuzz/obj/%.o)
+
+$(B)/fuzz/obj/%.o: lib/%.c $(HEADERS) $(INT_HEADERS) | deps
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(LIB_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link \
+	    -c $< -o $@
+
+$(B)/fuzz/%: test/fuzz/%.c $(FUZZ_OBJ)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(BASE_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< \
+	    $(FUZZ_OBJ) $(LIBS)
+
+fuzz: $(FUZZ_BIN)
+	@for f in $(FUZZ_BIN); do \
+	  name=$${f##*/fuzz_}; \
+	  mkdir -p $(B)/fuzz/corpus/$$name; \
+	  dict=""; [ -f test/fuzz/$$name.dict ] && \
+	      dict="-dict=test/fuzz/$$name.dict"; \
+	  echo "== fuzz $$name for $(FUZZ_SECONDS)s"; \
+	  $$f $$dict -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+	      -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 \
+	      $(B)/fuzz/corpus/$$name test/fuzz/corpus/$$name \
+	      2> $(B)/fuzz/$$name.log || \
+	      { tail -40 $(B)/fuzz/$$name.log; exit 1; }; \
+	  grep -E 'stat::number_of_executed_units|Done' $(B)/fuzz/$$name.log; \
+	done
 
 # ---- examples ------------------------------------------------------------------
 
