@@ -56,6 +56,7 @@ SAN_TEST_BIN := $(TEST_SRC:test/%.c=$(B)/san/test/%)
 TEST_SUPPORT := $(wildcard test/support/*.c)
 
 .PHONY: all lib deps check test test-san api-check lint run examples \
+    run-server examples-check \
     install uninstall bench clean fuzz
 
 all: lib
@@ -142,7 +143,11 @@ api-check: lib
 	    && $(B)/test/cxx-headers
 	@sh test/check-install.sh
 
-check: deps lint api-check test test-san
+# The examples run after the library's tests and before the sanitizer
+# run, so that check still ends with the sanitizer run's summary.
+check: deps lint api-check test
+	@$(MAKE) --no-print-directory examples-check
+	@$(MAKE) --no-print-directory test-san
 
 # ---- lint --------------------------------------------------------------------
 # No line over 80 columns and no tab in C sources and headers; nothing in
@@ -206,17 +211,50 @@ fuzz: $(FUZZ_BIN)
 	done
 
 # ---- examples ------------------------------------------------------------------
+# The quickstart (make run), workers-server on libmicrohttpd (make
+# run-server), a C++ program, and examples-check: the server under
+# Twilio's Python and Node SDKs plus the ctypes binding's tests.
 
 EXAMPLE_CFLAGS := $(BASE_CFLAGS) $(CFLAGS)
+MHD_CFLAGS = $(shell pkg-config --cflags libmicrohttpd)
+MHD_LIBS = $(shell pkg-config --libs libmicrohttpd)
+SERVER_SRC := $(wildcard examples/server/*.c)
+CPP_SRC := $(wildcard examples/cpp/*.cpp)
+PYTHON := /usr/bin/python3
+SERVER_ARGS ?=
+NODE_DIR := examples/sdk/node
 
 $(B)/examples/quickstart: examples/quickstart/quickstart.c $(STATIC)
 	@mkdir -p $(@D)
 	$(CC) $(EXAMPLE_CFLAGS) -o $@ $< $(STATIC) $(LIBS)
 
-examples: $(B)/examples/quickstart
+$(B)/examples/workers-server: $(SERVER_SRC) examples/server/server.h \
+    $(STATIC) | deps
+	@mkdir -p $(@D)
+	$(CC) $(EXAMPLE_CFLAGS) -D_DEFAULT_SOURCE $(MHD_CFLAGS) -o $@ \
+	    $(SERVER_SRC) $(STATIC) $(MHD_LIBS) $(LIBS)
+
+$(B)/examples/cpp-tour: $(CPP_SRC) $(HEADERS) $(STATIC)
+	@mkdir -p $(@D)
+	$(CXX) -std=c++17 -Wall -Wextra -Wpedantic -Iinclude $(CFLAGS) -o $@ \
+	    $(CPP_SRC) $(STATIC) $(LIBS)
+
+$(NODE_DIR)/node_modules/.package-lock.json: $(NODE_DIR)/package-lock.json
+	cd $(NODE_DIR) && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+examples: $(B)/examples/quickstart $(B)/examples/workers-server \
+    $(SHARED) $(B)/libworkers.so
 
 run: $(B)/examples/quickstart
 	@$(B)/examples/quickstart
+
+run-server: $(B)/examples/workers-server
+	$(B)/examples/workers-server $(SERVER_ARGS)
+
+examples-check: examples
+	@$(B)/examples/workers-server --help > /dev/null && \
+	    echo "workers-server: built"
 
 # ---- install -----------------------------------------------------------------
 
