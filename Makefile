@@ -255,6 +255,7 @@ run-server: $(B)/examples/workers-server
 examples-check: examples
 	@$(B)/examples/workers-server --help > /dev/null && \
 	    echo "workers-server: built"
+	@$(PYTHON) examples/sdk/python/sdk_check.py $(B)/examples/workers-server
 
 # ---- install -----------------------------------------------------------------
 
