@@ -252,10 +252,11 @@ run: $(B)/examples/quickstart
 run-server: $(B)/examples/workers-server
 	$(B)/examples/workers-server $(SERVER_ARGS)
 
-examples-check: examples
+examples-check: examples $(NODE_DIR)/node_modules/.package-lock.json
 	@$(B)/examples/workers-server --help > /dev/null && \
 	    echo "workers-server: built"
 	@$(PYTHON) examples/sdk/python/sdk_check.py $(B)/examples/workers-server
+	@node $(NODE_DIR)/sdk_check.js $(B)/examples/workers-server
 
 # ---- install -----------------------------------------------------------------
 
