@@ -255,6 +255,7 @@ run-server: $(B)/examples/workers-server
 examples-check: examples $(NODE_DIR)/node_modules/.package-lock.json
 	@$(B)/examples/workers-server --help > /dev/null && \
 	    echo "workers-server: built"
+	@LIBWORKERS_PATH=$(B)/$(SONAME) $(PYTHON) examples/python/test_libworkers.py
 	@$(PYTHON) examples/sdk/python/sdk_check.py $(B)/examples/workers-server
 	@node $(NODE_DIR)/sdk_check.js $(B)/examples/workers-server
 
