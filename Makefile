@@ -244,7 +244,7 @@ $(NODE_DIR)/node_modules/.package-lock.json: $(NODE_DIR)/package-lock.json
 	@touch $@
 
 examples: $(B)/examples/quickstart $(B)/examples/workers-server \
-    $(SHARED) $(B)/libworkers.so
+    $(B)/examples/cpp-tour $(SHARED) $(B)/libworkers.so
 
 run: $(B)/examples/quickstart
 	@$(B)/examples/quickstart
@@ -255,6 +255,7 @@ run-server: $(B)/examples/workers-server
 examples-check: examples $(NODE_DIR)/node_modules/.package-lock.json
 	@$(B)/examples/workers-server --help > /dev/null && \
 	    echo "workers-server: built"
+	@$(B)/examples/cpp-tour > /dev/null && echo "cpp-tour: ok"
 	@LIBWORKERS_PATH=$(B)/$(SONAME) $(PYTHON) examples/python/test_libworkers.py
 	@$(PYTHON) examples/sdk/python/sdk_check.py $(B)/examples/workers-server
 	@node $(NODE_DIR)/sdk_check.js $(B)/examples/workers-server
