@@ -64,16 +64,27 @@ all: lib
 lib: $(SHARED) $(B)/libworkers.so $(STATIC)
 
 # ---- dependencies ------------------------------------------------------
-# cJSON and cmocka come from Debian.  When a header is missing, install it
-# (through sudo when not root) or say the one command to run.
+# cJSON and cmocka come from Debian, and so do what the examples need:
+# libmicrohttpd, Python with Twilio's SDK, Node.js and npm (Twilio's Node
+# SDK itself comes from npm, pinned by examples/sdk/node/package-lock.json).
+# When something is missing, install it (through sudo when not root) or
+# say the one command to run.
 
-DEB_PACKAGES := libcjson-dev libcmocka-dev pkg-config
+DEB_PACKAGES := libcjson-dev libcmocka-dev pkg-config libmicrohttpd-dev \
+    python3 python3-twilio nodejs npm
 
 deps:
 	@missing=""; \
 	[ -f /usr/include/cjson/cJSON.h ] || missing="$$missing libcjson-dev"; \
 	[ -f /usr/include/cmocka.h ] || missing="$$missing libcmocka-dev"; \
 	command -v pkg-config >/dev/null || missing="$$missing pkg-config"; \
+	[ -f /usr/include/microhttpd.h ] || \
+	    missing="$$missing libmicrohttpd-dev"; \
+	[ -x /usr/bin/python3 ] || missing="$$missing python3"; \
+	/usr/bin/python3 -c 'import twilio' 2>/dev/null || \
+	    missing="$$missing python3-twilio"; \
+	command -v node >/dev/null || missing="$$missing nodejs"; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
 	[ -z "$$missing" ] && exit 0; \
 	echo "libworkers: installing$$missing"; \
 	if [ "$$(id -u)" = 0 ]; then sudo=""; \

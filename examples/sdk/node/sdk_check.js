@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// sdk_check.js - Twilio's official Node SDK (npm "twilio", pinned in
-// package-lock.json) against workers-server.  The SDK is used as shipped;
-// only client.taskrouter.baseUrl points at the local server.
+// sdk_check.js - Twilio's official Node SDK (npm "twilio" 5.x, which runs
+// on Debian 12's Node 18; pinned in package-lock.json) against
+// workers-server.  The SDK is used as shipped; only
+// client.taskrouter.baseUrl points at the local server.
 //
 // usage: node sdk_check.js PATH/TO/workers-server
 "use strict";
