@@ -264,8 +264,7 @@ run-server: $(B)/examples/workers-server
 	$(B)/examples/workers-server $(SERVER_ARGS)
 
 examples-check: examples $(NODE_DIR)/node_modules/.package-lock.json
-	@$(B)/examples/workers-server --help > /dev/null && \
-	    echo "workers-server: built"
+	@$(PYTHON) examples/server/test_server.py $(B)/examples/workers-server
 	@$(B)/examples/cpp-tour > /dev/null && echo "cpp-tour: ok"
 	@LIBWORKERS_PATH=$(B)/$(SONAME) $(PYTHON) examples/python/test_libworkers.py
 	@$(PYTHON) examples/sdk/python/sdk_check.py $(B)/examples/workers-server
