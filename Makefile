@@ -265,6 +265,7 @@ run-server: $(B)/examples/workers-server
 
 examples-check: examples $(NODE_DIR)/node_modules/.package-lock.json
 	@$(PYTHON) examples/server/test_server.py $(B)/examples/workers-server
+	@$(B)/examples/quickstart > /dev/null && echo "quickstart: ok"
 	@$(B)/examples/cpp-tour > /dev/null && echo "cpp-tour: ok"
 	@LIBWORKERS_PATH=$(B)/$(SONAME) $(PYTHON) examples/python/test_libworkers.py
 	@$(PYTHON) examples/sdk/python/sdk_check.py $(B)/examples/workers-server

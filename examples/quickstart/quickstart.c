@@ -341,15 +341,17 @@ static void refusal(const char *what, lw_result rc, const lw_error *err)
            (int)lw_result_twilio_code(rc), err->message);
 }
 
-static void conflicts(lw_workspace *ws, const lw_worker *bob)
+static int conflicts(lw_workspace *ws, const lw_worker *bob)
 {
     lw_worker_changes *c = NULL;
     lw_error err;
     lw_result rc;
+    int bad;
 
     /* Names are unique ignoring ASCII case: 409. */
     rc = lw_worker_create(ws, "ALICE", 5, NULL, 0, NULL, 0, NULL, &err);
     refusal("create another worker named \"ALICE\"", rc, &err);
+    bad = rc != LW_ERR_DUPLICATE;
 
     /* Bob changes (version 1), then an update still expecting version 0
      * (an HTTP If-Match: 0) is refused: 412, and nothing changes. */
@@ -362,6 +364,7 @@ static void conflicts(lw_workspace *ws, const lw_worker *bob)
     rc = lw_worker_update(ws, lw_worker_sid(bob), LW_SID_LEN, c, NULL, &err);
     refusal("rename Bob expecting version 0 (it is 1 now)", rc, &err);
     lw_worker_changes_free(c);
+    return bad || rc != LW_ERR_PRECONDITION;
 }
 
 static int tour(lw_workspace *ws, lw_worker **w)
@@ -408,7 +411,7 @@ static int tour(lw_workspace *ws, lw_worker **w)
     bad |= explain(w[0], lw_task_queue_target_workers(spanish, NULL));
 
     heading("Refusals");
-    conflicts(ws, w[1]);
+    bad |= conflicts(ws, w[1]);
     lw_task_queue_release(support);
     lw_task_queue_release(spanish);
     return bad;
