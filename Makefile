@@ -57,7 +57,7 @@ TEST_SUPPORT := $(wildcard test/support/*.c)
 
 .PHONY: all lib deps check test test-san api-check lint run examples \
     run-server examples-check \
-    install uninstall bench clean fuzz
+    install uninstall bench bench-check bench-baseline clean fuzz
 
 all: lib
 
@@ -182,6 +182,32 @@ lint:
 	if grep -nE '\b(stdout|stderr)\b' lib/*.c lib/*.h; then \
 	  echo "lint: lib/ must not touch stdout or stderr"; fail=1; fi; \
 	[ $$fail = 0 ] && echo "lint: ok"; exit $$fail
+
+# ---- benchmarks ------------------------------------------------------------
+# make bench: the expression scan inside the shared peer harness (C and the
+# JavaScript engines in the same rounds), scaling to 100,000 workers, and
+# the store operations; one table at the end (docs/performance.md).
+# make bench-check: instruction count of a fixed workload under callgrind
+# against test/bench/baseline.txt; fails on a rise over 10%.
+
+SHARED_BENCH ?= ../shared/bench
+BENCH_CFLAGS := $(BASE_CFLAGS) -O2 -g -Itest/bench \
+    -DBENCH_COMMIT='"$(shell git rev-parse --short HEAD 2>/dev/null)"'
+BENCH_UTIL := test/bench/bench_util.c test/bench/bench_util.h
+
+$(B)/bench/%: test/bench/%.c $(BENCH_UTIL) $(STATIC)
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_CFLAGS) -o $@ $< test/bench/bench_util.c $(STATIC) $(LIBS)
+
+bench: $(B)/bench/bench_scan $(B)/bench/bench_store
+	@sh test/bench/run.sh $(SHARED_BENCH)
+
+bench-check: $(B)/bench/bench_fixed
+	@sh test/bench/check.sh $(B)/bench/bench_fixed test/bench/baseline.txt
+
+bench-baseline: $(B)/bench/bench_fixed
+	@sh test/bench/check.sh $(B)/bench/bench_fixed test/bench/baseline.txt \
+	    --update
 
 # ---- fuzzing ---------------------------------------------------------------
 # libFuzzer harnesses (test/fuzz/fuzz_*.c) built with clang under ASan and

@@ -331,6 +331,50 @@ static uint64_t mask_plain(const lw__insn *in, const lw__subject *s,
     return r;
 }
 
+#define MASK_VALUES(CODE)                                                  \
+    while (bits) {                                                         \
+        unsigned j = next_bit(&bits);                                      \
+                                                                           \
+        r |= (uint64_t)check(CODE, in, vals[j]) << j;                      \
+    }
+
+/*
+ * Tests that follow a pointer from the value (an array's elements, a
+ * string's bytes, further steps) first resolve every subject's value and
+ * prefetch what it points to, then test: the memory accesses of one
+ * subject no longer wait for those of the previous one.
+ */
+static uint64_t mask_two_phase(const lw_expr *e, const lw__insn *in,
+                               const lw__subject *s, uint64_t bits,
+                               uint32_t *hints)
+{
+    const lw__val *vals[64];
+    uint64_t todo = bits, r = 0;
+
+    while (todo) {
+        unsigned j = next_bit(&todo);
+        const lw__val *v = find(s[j].root, in->key, &hints[in->slot]);
+
+        if (in->nsteps > 0)
+            v = walk(e, v, in->step0, in->nsteps, hints);
+        if (v != NULL)
+            __builtin_prefetch(v->u.items);
+        vals[j] = v;
+    }
+    switch (in->code) {
+    case LW__I_HAS_STR: MASK_VALUES(LW__I_HAS_STR); break;
+    case LW__I_CONTAINS_STR: MASK_VALUES(LW__I_CONTAINS_STR); break;
+    case LW__I_EQ_STR: MASK_VALUES(LW__I_EQ_STR); break;
+    case LW__I_NE_STR: MASK_VALUES(LW__I_NE_STR); break;
+    case LW__I_EQ_NUM: MASK_VALUES(LW__I_EQ_NUM); break;
+    case LW__I_NE_NUM: MASK_VALUES(LW__I_NE_NUM); break;
+    case LW__I_REL_NUM: MASK_VALUES(LW__I_REL_NUM); break;
+    case LW__I_IN_STRS: MASK_VALUES(LW__I_IN_STRS); break;
+    default: MASK_VALUES(LW__I_NOT_IN_STRS); break;
+    }
+    return r;
+}
+
 /* The subjects among bits for which test in holds. */
 static uint64_t mask_test(const lw_expr *e, const lw__insn *in,
                           const lw__subject *s, uint64_t bits,
@@ -338,8 +382,12 @@ static uint64_t mask_test(const lw_expr *e, const lw__insn *in,
 {
     uint64_t r = 0;
 
-    if (in->code != LW__I_GENERIC && in->builtin < 0 && in->nsteps == 0)
+    if (in->code != LW__I_GENERIC && in->builtin < 0) {
+        if (in->nsteps > 0 || in->code == LW__I_HAS_STR ||
+            in->code == LW__I_CONTAINS_STR)
+            return mask_two_phase(e, in, s, bits, hints);
         return mask_plain(in, s, bits, &hints[in->slot]);
+    }
     while (bits) {
         unsigned j = next_bit(&bits);
 
@@ -348,9 +396,32 @@ static uint64_t mask_test(const lw_expr *e, const lw__insn *in,
     return r;
 }
 
+/* Results of tests fixed for a whole scan, per test. */
+enum { RUN = 0, ALWAYS_FALSE = 1, ALWAYS_TRUE = 2 };
+
+/*
+ * A test whose key is held by no one but the program is in no document
+ * of the table, so it sees a missing value in every subject of the scan
+ * (the subjects' documents are alive, hence hold their keys, throughout).
+ */
+static void fix_absent_keys(const lw_expr *e, uint8_t *fixed)
+{
+    uint32_t pc;
+
+    for (pc = 0; pc < e->ncode; pc++) {
+        const lw__insn *in = &e->code[pc];
+
+        fixed[pc] = RUN;
+        if (in->code == LW__I_GENERIC || in->builtin >= 0 ||
+            lw__sym_refs(e->syms, in->key) > in->own)
+            continue;
+        fixed[pc] = check(in->code, in, NULL) ? ALWAYS_TRUE : ALWAYS_FALSE;
+    }
+}
+
 /* The subjects among the first n (<= 64) of s that the program takes. */
 static uint64_t mask_block(const lw_expr *e, const lw__subject *s, size_t n,
-                           uint32_t *hints)
+                           uint32_t *hints, const uint8_t *fixed)
 {
     uint64_t reach[BLOCK_MAX_TESTS];
     uint64_t yes = 0;
@@ -364,7 +435,10 @@ static uint64_t mask_block(const lw_expr *e, const lw__subject *s, size_t n,
 
         if (reach[pc] == 0)
             continue;
-        r = mask_test(e, in, s, reach[pc], hints);
+        if (fixed[pc] != RUN)
+            r = fixed[pc] == ALWAYS_TRUE ? reach[pc] : 0;
+        else
+            r = mask_test(e, in, s, reach[pc], hints);
         no = reach[pc] & ~r;
         if (in->t < LW__PC_FALSE)
             reach[in->t] |= r;
@@ -382,11 +456,15 @@ static size_t scan_blocks(const lw_expr *e, const lw__subject *subjects,
                           size_t n, uint32_t *out_index)
 {
     uint32_t hints[LW__EXPR_SLOTS] = {0};
+    uint8_t fixed[BLOCK_MAX_TESTS] = {0};
     size_t base, count = 0;
 
+    /* Worth a lock per test only when the scan is long. */
+    if (n >= 32)
+        fix_absent_keys(e, fixed);
     for (base = 0; base < n; base += 64) {
         size_t m = n - base < 64 ? n - base : 64;
-        uint64_t yes = mask_block(e, subjects + base, m, hints);
+        uint64_t yes = mask_block(e, subjects + base, m, hints, fixed);
 
         if (out_index == NULL) {
             count += (size_t)__builtin_popcountll(yes);
@@ -398,6 +476,25 @@ static size_t scan_blocks(const lw_expr *e, const lw__subject *subjects,
     return count;
 }
 
+/* out[i] = i: every subject matches (a constant-true program). */
+static void fill_positions(uint32_t *out, size_t n)
+{
+    size_t i = 0;
+
+#if defined(__GNUC__)
+    typedef uint32_t quad __attribute__((vector_size(16)));
+    quad k = {0, 1, 2, 3};
+    const quad four = {4, 4, 4, 4};
+
+    for (; i + 4 <= n; i += 4) {
+        memcpy(out + i, &k, sizeof k);
+        k += four;
+    }
+#endif
+    for (; i < n; i++)
+        out[i] = (uint32_t)i;
+}
+
 size_t lw__expr_filter(const lw_expr *e, const lw__subject *subjects,
                        size_t n, uint32_t *out_index)
 {
@@ -407,8 +504,8 @@ size_t lw__expr_filter(const lw_expr *e, const lw__subject *subjects,
     if (e == NULL || (subjects == NULL && n > 0) || e->entry == LW__PC_FALSE)
         return 0;
     if (e->entry == LW__PC_TRUE) {
-        for (i = 0; out_index != NULL && i < n; i++)
-            out_index[i] = (uint32_t)i;
+        if (out_index != NULL)
+            fill_positions(out_index, n);
         return n;
     }
     if (e->ncode <= BLOCK_MAX_TESTS)

@@ -255,6 +255,7 @@ typedef struct lw__insn {
     uint32_t rhs;
     uint32_t nset;      /* IN_STRS / NOT_IN_STRS */
     uint32_t node;      /* the CMP node this test comes from */
+    uint32_t own;       /* references the program holds on key */
     const lw__sym *sym; /* string constant */
     const lw__sym *const *set;  /* sorted string constants */
     lw__num num;        /* number constant */

@@ -30,6 +30,20 @@ static void put_text(lw__buf *b, const char *s)
 }
 
 /*
+ * How each byte is written inside a JSON string: 0 as itself, 'u' as a
+ * \u00XX escape, any other value as a backslash and that character.
+ */
+static const unsigned char escapes[256] = {
+    ['\b'] = 'b', ['\t'] = 't', ['\n'] = 'n', ['\f'] = 'f', ['\r'] = 'r',
+    [0x00] = 'u', [0x01] = 'u', [0x02] = 'u', [0x03] = 'u', [0x04] = 'u',
+    [0x05] = 'u', [0x06] = 'u', [0x07] = 'u', [0x0b] = 'u', [0x0e] = 'u',
+    [0x0f] = 'u', [0x10] = 'u', [0x11] = 'u', [0x12] = 'u', [0x13] = 'u',
+    [0x14] = 'u', [0x15] = 'u', [0x16] = 'u', [0x17] = 'u', [0x18] = 'u',
+    [0x19] = 'u', [0x1a] = 'u', [0x1b] = 'u', [0x1c] = 'u', [0x1d] = 'u',
+    [0x1e] = 'u', [0x1f] = 'u', ['"'] = '"', ['\\'] = '\\',
+};
+
+/*
  * Append s as a JSON string, quotes included.  Room for the worst case
  * (every byte a \u00XX escape) is taken first, so the loop writes
  * without checks; callers that must not fail reserve that much.
@@ -46,26 +60,19 @@ static void put_json(lw__buf *b, const char *s, size_t len)
     o = b->data + b->len;
     *o++ = '"';
     for (i = 0; i < len; i++) {
-        unsigned char c = p[i];
+        unsigned char c = p[i], e = escapes[c];
 
-        if (LW__LIKELY(c >= 0x20 && c != '"' && c != '\\')) {
+        if (LW__LIKELY(e == 0)) {
             *o++ = (char)c;
-            continue;
-        }
-        *o++ = '\\';
-        switch (c) {
-        case '"': *o++ = '"'; break;
-        case '\\': *o++ = '\\'; break;
-        case '\n': *o++ = 'n'; break;
-        case '\r': *o++ = 'r'; break;
-        case '\t': *o++ = 't'; break;
-        case '\b': *o++ = 'b'; break;
-        case '\f': *o++ = 'f'; break;
-        default:
-            memcpy(o, "u00", 3);
-            o[3] = hex[c >> 4];
-            o[4] = hex[c & 15];
-            o += 5;
+        } else if (e != 'u') {
+            o[0] = '\\';
+            o[1] = (char)e;
+            o += 2;
+        } else {
+            memcpy(o, "\\u00", 4);
+            o[4] = hex[c >> 4];
+            o[5] = hex[c & 15];
+            o += 6;
         }
     }
     *o++ = '"';

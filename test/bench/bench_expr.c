@@ -121,31 +121,43 @@ static void parse_args(int argc, char **argv, options *o)
         die("usage: --workers F --expressions F --id E2 [--reps N ...]");
 }
 
-/* Parse every worker of the JSON array into a document. */
+/*
+ * Parse every worker of the JSON array into a document: first each
+ * worker's attribute text, then the documents one after the other, as a
+ * store loading its workers would.
+ */
 static lw_attrs **load_workers(lw_symtab *t, const char *path, size_t *n)
 {
     char *text = slurp(path);
     cJSON *arr = cJSON_Parse(text);
     lw_attrs **docs;
-    size_t i = 0;
+    char **texts;
+    size_t i = 0, count;
     cJSON *w;
 
     if (!cJSON_IsArray(arr))
         die("workers file is not a JSON array");
-    docs = calloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof *docs);
+    count = (size_t)cJSON_GetArraySize(arr);
+    docs = calloc(count + 1, sizeof *docs);
+    texts = calloc(count + 1, sizeof *texts);
     cJSON_ArrayForEach(w, arr) {
-        char *one = cJSON_PrintUnformatted(w);
-        lw_error err;
-
-        if (one == NULL ||
-            lw_attrs_parse(t, one, strlen(one), 0, &docs[i], &err) != LW_OK)
-            die("a worker does not parse");
-        free(one);
-        i++;
+        texts[i] = cJSON_PrintUnformatted(w);
+        if (texts[i++] == NULL)
+            die("out of memory");
     }
     cJSON_Delete(arr);
     free(text);
-    *n = i;
+    for (i = 0; i < count; i++) {
+        lw_error err;
+
+        if (lw_attrs_parse(t, texts[i], strlen(texts[i]), 0, &docs[i],
+                           &err) != LW_OK)
+            die("a worker does not parse");
+    }
+    for (i = 0; i < count; i++)
+        free(texts[i]);
+    free(texts);
+    *n = count;
     return docs;
 }
 
