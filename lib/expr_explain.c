@@ -87,8 +87,9 @@ static const char *truth(bool r)
 static void text_operand(explainer *x, const char *side, const lw__operand *o,
                          const lw__val *v)
 {
-    lw__buf_printf(&x->buf, "  %s %.*s = ", side, (int)o->len,
-                   x->e->text + o->off);
+    lw__buf_printf(&x->buf, "  %s ", side);
+    lw__buf_append(&x->buf, x->e->text + o->off, o->len);
+    lw__buf_puts(&x->buf, " = ");
     if (v == NULL)
         lw__buf_puts(&x->buf, "missing");
     else
@@ -124,8 +125,9 @@ static bool explain_cmp(explainer *x, const lw__node *n)
 
     x->steps++;
     if (x->format == LW_EXPLAIN_TEXT) {
-        lw__buf_printf(&x->buf, "%u. %.*s -> %s\n", (unsigned)x->steps,
-                       (int)n->len, src, truth(result));
+        lw__buf_printf(&x->buf, "%u. ", (unsigned)x->steps);
+        lw__buf_append(&x->buf, src, n->len);
+        lw__buf_printf(&x->buf, " -> %s\n", truth(result));
         text_operand(x, "left ", lo, l);
         text_operand(x, "right", ro, r);
         return result;
