@@ -783,6 +783,14 @@ static void test_explain_text(void **state)
                              "  right 4 = 4\n"
                              "result: true\n");
     lw_free(NULL, out);
+
+    /* Line breaks and tabs of the source stay on one line. */
+    out = explain(t, "level\t==\n5", doc, LW_EXPLAIN_TEXT);
+    assert_string_equal(out, "1. level == 5 -> true\n"
+                             "  left  level = 5\n"
+                             "  right 5 = 5\n"
+                             "result: true\n");
+    lw_free(NULL, out);
     lw_attrs_release(doc);
     lw_symtab_release(t);
 }
