@@ -184,7 +184,7 @@ static enum MHD_Result send_answer(request *r, struct MHD_Connection *con,
     MHD_destroy_response(m);
     if (ok == MHD_YES) {
         r->status = status;
-        r->bytes = len;
+        r->bytes = strcmp(r->method, "HEAD") == 0 ? 0 : len;
     }
     return ok;
 }

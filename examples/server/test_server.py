@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import unittest
 import urllib.parse
 
@@ -139,6 +140,38 @@ class TestServing(unittest.TestCase):
         r, body = self.s.call("GET", self.s.workers() +
                               "?FriendlyName=%ZZ")
         self.assertEqual(r.status, 400)
+
+    def test_parallel_clients(self):
+        def work(k, errors):
+            conn = http.client.HTTPConnection("127.0.0.1", self.s.port,
+                                              timeout=10)
+            for i in range(40):
+                conn.request("POST", self.s.workers(),
+                             body="FriendlyName=c%d-%d" % (k, i),
+                             headers={"Content-Type":
+                                      "application/x-www-form-urlencoded"})
+                r = conn.getresponse()
+                r.read()
+                if r.status != 201:
+                    errors.append(r.status)
+            conn.close()
+        errors = []
+        threads = [threading.Thread(target=work, args=(k, errors))
+                   for k in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.assertEqual(errors, [])
+        r, body = self.s.call("GET", self.s.workers() + "?PageSize=1000")
+        self.assertEqual(len(body["workers"]), 160)
+
+    def test_head_is_refused_without_body(self):
+        r, _ = self.s.call("HEAD", self.s.workers())
+        self.assertEqual(r.status, 405)
+        self.assertIn("GET", r.getheader("Allow"))
+        _, out, _ = self.s.stop()
+        self.assertRegex(out, r"HEAD /v1/\S+ 405 0 \d+us")
 
     def test_large_body_refused(self):
         r, body = self.s.call("POST", self.s.workers(),
