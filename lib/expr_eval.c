@@ -9,8 +9,34 @@
 
 #if defined(__GNUC__)
 #define ALWAYS_INLINE inline __attribute__((always_inline))
+#define PREFETCH(p) __builtin_prefetch(p)
+#define LOWEST_BIT(x) ((unsigned)__builtin_ctzll(x))
+#define POPCOUNT(x) ((size_t)__builtin_popcountll(x))
 #else
 #define ALWAYS_INLINE inline
+#define PREFETCH(p) ((void)(p))
+#define LOWEST_BIT(x) lowest_bit(x)
+#define POPCOUNT(x) popcount(x)
+
+static unsigned lowest_bit(uint64_t x)
+{
+    unsigned n = 0;
+
+    while (!(x & 1)) {
+        x >>= 1;
+        n++;
+    }
+    return n;
+}
+
+static size_t popcount(uint64_t x)
+{
+    size_t n = 0;
+
+    for (; x != 0; x &= x - 1)
+        n++;
+    return n;
+}
 #endif
 
 /* ---- object members ----------------------------------------------------- */
@@ -298,7 +324,7 @@ bool lw__expr_eval(const lw_expr *e, const lw__subject *s)
 
 static inline unsigned next_bit(uint64_t *bits)
 {
-    unsigned j = (unsigned)__builtin_ctzll(*bits);
+    unsigned j = LOWEST_BIT(*bits);
 
     *bits &= *bits - 1;
     return j;
@@ -358,7 +384,7 @@ static uint64_t mask_two_phase(const lw_expr *e, const lw__insn *in,
         if (in->nsteps > 0)
             v = walk(e, v, in->step0, in->nsteps, hints);
         if (v != NULL)
-            __builtin_prefetch(v->u.items);
+            PREFETCH(v->u.items);
         vals[j] = v;
     }
     switch (in->code) {
@@ -467,7 +493,7 @@ static size_t scan_blocks(const lw_expr *e, const lw__subject *subjects,
         uint64_t yes = mask_block(e, subjects + base, m, hints, fixed);
 
         if (out_index == NULL) {
-            count += (size_t)__builtin_popcountll(yes);
+            count += POPCOUNT(yes);
             continue;
         }
         while (yes)

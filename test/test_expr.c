@@ -556,6 +556,51 @@ static void test_properties(void **state)
     lw_symtab_release(t);
 }
 
+/* Token soup and random bytes: compile never crashes, errors stay inside. */
+static void test_random_texts(void **state)
+{
+    static const char *const toks[] = {
+        "a", "b.c", "x[1]", "'s'", "\"t\"", "5", "2.5", "==", "!=", ">",
+        "<=", ">-", "<-", "HAS", "IN", "NOT", "CONTAINS", "AND", "OR",
+        "(", ")", "[", "]", ",", ".", "true", "null", "-", "!", "1e3", "'",
+        " ", "\t", "\xc3\xa9", "\xff", "0x", "NOT IN",
+    };
+    rng r = {77};
+    lw_symtab *t;
+    lw_attrs *doc;
+    int i, k;
+
+    (void)state;
+    assert_int_equal(lw_symtab_create(NULL, &t), LW_OK);
+    doc = parse_doc(t, "{\"a\":5,\"b\":{\"c\":\"s\"},\"x\":[1,2]}");
+    for (i = 0; i < 3000; i++) {
+        char text[256];
+        size_t n = 0, len = 0;
+        lw_expr *e = NULL;
+        lw_error err;
+
+        for (k = (int)(next(&r) % 12); k >= 0; k--)
+            n += (size_t)snprintf(text + n, sizeof text - n, "%s ",
+                                  PICK(&r, toks));
+        len = i % 2 ? n : n - 1;
+        if (i % 7 == 0)
+            for (k = 0; k < 8; k++)
+                text[next(&r) % len] = (char)next(&r);
+        if (lw_expr_compile(t, text, len, &e, &err) == LW_OK) {
+            lw__subject s = {lw__attrs_root(doc), NULL};
+
+            eval_all(e, &s, doc);
+            lw_expr_free(e);
+            continue;
+        }
+        assert_int_equal(err.code, LW_ERR_SYNTAX);
+        assert_true(err.offset >= 0 && (size_t)err.offset <= len);
+        assert_non_null(strstr(err.message, "offset"));
+    }
+    lw_attrs_release(doc);
+    lw_symtab_release(t);
+}
+
 /* Keyword case never changes a result (names keep their case). */
 static void test_keyword_case(void **state)
 {
@@ -781,6 +826,14 @@ static void test_explain_text(void **state)
     assert_string_equal(out, "1. rating == 4 -> true\n"
                              "  left  rating = 4.0\n"
                              "  right 4 = 4\n"
+                             "result: true\n");
+    lw_free(NULL, out);
+
+    /* Line breaks and tabs of the source stay on one line. */
+    out = explain(t, "level\t==\n5", doc, LW_EXPLAIN_TEXT);
+    assert_string_equal(out, "1. level == 5 -> true\n"
+                             "  left  level = 5\n"
+                             "  right 5 = 5\n"
                              "result: true\n");
     lw_free(NULL, out);
     lw_attrs_release(doc);
@@ -1050,6 +1103,7 @@ int main(void)
         cmocka_unit_test(test_limit_messages),
         cmocka_unit_test(test_properties),
         cmocka_unit_test(test_keyword_case),
+        cmocka_unit_test(test_random_texts),
         cmocka_unit_test(test_scan_matches_eval),
         cmocka_unit_test(test_absent_keys),
         cmocka_unit_test(test_builtins),
