@@ -102,6 +102,7 @@ lw_result lw_workspace_options_set_worker_cap(lw_workspace_options *opts,
     if (opts == NULL || cap == 0)
         return LW_ERR_INVALID;
     opts->cap = cap;
+    opts->cap_set = true;
     return LW_OK;
 }
 
@@ -147,6 +148,7 @@ lw_result lw_workspace_options_set_base_url(lw_workspace_options *opts,
         return LW_ERR_INVALID;
     memcpy(opts->base_url, url, len);
     opts->base_url[len] = '\0';
+    opts->base_url_set = true;
     return LW_OK;
 }
 

@@ -30,6 +30,8 @@ struct lw_workspace_options {
     void *clock_user;
     lw_random_fn random;
     void *random_user;
+    bool cap_set;       /* set by the host: wins over an imported value */
+    bool base_url_set;
 };
 
 /* ---- case-insensitive name index --------------------------------------- */

@@ -10,8 +10,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cjson/cJSON.h>
-
 #include "server.h"
 
 static void say_error(const char *what, const lw_error *e)
@@ -39,33 +37,6 @@ static char *read_file(const char *path, size_t *len)
     return text;
 }
 
-/*
- * The export records the base URL it was rendered with, and import takes
- * it from there; this run's address may differ (another port), so the
- * text is given this run's base URL and, when asked, worker cap.
- */
-static char *retarget(const server *s, const char *text, size_t len)
-{
-    cJSON *root = cJSON_ParseWithLength(text, len);
-    char *out = NULL;
-
-    if (root == NULL || !cJSON_IsObject(root))
-        goto done;
-    if (cJSON_GetObjectItemCaseSensitive(root, "base_url") != NULL &&
-        !cJSON_ReplaceItemInObjectCaseSensitive(
-            root, "base_url", cJSON_CreateString(s->base_url)))
-        goto done;
-    if (s->cfg.worker_cap != 0 &&
-        cJSON_GetObjectItemCaseSensitive(root, "worker_cap") != NULL &&
-        !cJSON_ReplaceItemInObjectCaseSensitive(
-            root, "worker_cap", cJSON_CreateNumber(s->cfg.worker_cap)))
-        goto done;
-    out = cJSON_PrintUnformatted(root);
-done:
-    cJSON_Delete(root);
-    return out;
-}
-
 /* A restored workspace must be the one the flags name, if they name one. */
 static int check_identity(const server *s)
 {
@@ -85,21 +56,14 @@ static int check_identity(const server *s)
     return 0;
 }
 
+/* The options carry this run's base URL (and cap, when given): import
+ * lets them replace the saved ones, so links follow the server. */
 static int restore(server *s, const lw_workspace_options *opts,
                    const char *text, size_t len)
 {
-    char *fixed = retarget(s, text, len);
     lw_error e;
-    lw_result rc;
 
-    if (fixed == NULL) {
-        fprintf(stderr, "workers-server: %s is not a workspace export\n",
-                s->cfg.state_file);
-        return -1;
-    }
-    rc = lw_workspace_import(opts, fixed, strlen(fixed), &s->ws, &e);
-    cJSON_free(fixed);
-    if (rc != LW_OK) {
+    if (lw_workspace_import(opts, text, len, &s->ws, &e) != LW_OK) {
         say_error(s->cfg.state_file, &e);
         return -1;
     }

@@ -244,7 +244,7 @@ class TestState(unittest.TestCase):
         rc, _, err = run_fail("--listen", "127.0.0.1:0", "--state",
                               self.file)
         self.assertEqual(rc, 1)
-        self.assertIn("not a workspace export", err)
+        self.assertIn("is not valid JSON", err)
 
 
 if __name__ == "__main__":

@@ -623,8 +623,11 @@ LW_API lw_result lw_workspace_export(lw_workspace *ws, char **out,
 
 /*
  * Create a workspace from exported text.  opts (NULL: defaults) gives the
- * allocator, clock and random source; everything else comes from the
- * text, so exporting the result gives the same text back.  Returns LW_OK
+ * allocator, clock and random source, and, when set on opts, the base URL
+ * and the worker cap, which then replace the saved ones (a host restarted
+ * on another address keeps rendering links clients can follow); everything
+ * else comes from the text, so exporting the result of an import without
+ * those two settings gives the same text back.  Returns LW_OK
  * and the handle in *out, LW_ERR_SYNTAX (not JSON), LW_ERR_INVALID (a
  * missing or wrong field, an inconsistency: the message names it), the
  * code of an attribute document or expression in it that does not parse,
