@@ -298,38 +298,27 @@ static void print_indented(const char *text)
 }
 
 /*
- * Why does a worker not match?  Compile the expression and parse the
- * worker's attributes with one symbol table, then ask for the steps.
+ * Why does a worker not match?  Compile the expression with the
+ * workspace's symbol table, then ask for the steps: the worker's
+ * attributes and its built-in names (friendly_name, activity_name, ...)
+ * are what the expression sees, exactly as a queue sees them.
  */
-static int explain(const lw_worker *w, const char *expr)
+static int explain(lw_workspace *ws, const lw_worker *w, const char *expr)
 {
-    lw_symtab *syms = NULL;
-    lw_attrs *doc = NULL;
     lw_expr *prog = NULL;
     char *text = NULL;
-    size_t len;
     lw_error err;
     int bad;
 
-    strcpy(err.message, "out of memory");
-    bad = check(lw_symtab_create(NULL, &syms), &err, "symtab");
-    text = (char *)(uintptr_t)lw_worker_attributes(w, &len);
+    bad = check(lw_expr_compile(lw_workspace_symtab(ws), expr, strlen(expr),
+                                &prog, &err), &err, "compile");
     if (!bad)
-        bad = check(lw_attrs_parse(syms, text, len, 0, &doc, &err), &err,
-                    "attributes");
-    text = NULL;
-    if (!bad)
-        bad = check(lw_expr_compile(syms, expr, strlen(expr), &prog, &err),
-                    &err, "compile");
-    if (!bad)
-        bad = check(lw_expr_explain(prog, doc, LW_EXPLAIN_TEXT, &text, NULL,
-                                    &err), &err, "explain");
+        bad = check(lw_worker_explain(prog, w, LW_EXPLAIN_TEXT, &text, NULL,
+                                      &err), &err, "explain");
     if (!bad)
         print_indented(text);
-    lw_free(NULL, text);
+    lw_free(lw_workspace_allocator(ws), text);
     lw_expr_free(prog);
-    lw_attrs_release(doc);
-    lw_symtab_release(syms);
     return bad;
 }
 
@@ -408,7 +397,7 @@ static int tour(lw_workspace *ws, lw_worker **w)
 
     heading("Explain: why is Alice not in the Spanish Sales queue?");
     printf("  %s\n\n", lw_task_queue_target_workers(spanish, NULL));
-    bad |= explain(w[0], lw_task_queue_target_workers(spanish, NULL));
+    bad |= explain(ws, w[0], lw_task_queue_target_workers(spanish, NULL));
 
     heading("Refusals");
     bad |= conflicts(ws, w[1]);
