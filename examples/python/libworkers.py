@@ -151,6 +151,11 @@ _SIGNATURES = {
     "lw_expr_eval": (_B, [_P, _P]),
     "lw_expr_explain": (_R, [_P, _P, ctypes.c_int32, _PP,
                              ctypes.POINTER(_N), _E]),
+    "lw_workspace_symtab": (_P, [_P]),
+    "lw_workspace_allocator": (_P, [_P]),
+    "lw_worker_matches": (_B, [_P, _P]),
+    "lw_worker_explain": (_R, [_P, _P, ctypes.c_int32, _PP,
+                               ctypes.POINTER(_N), _E]),
 }
 
 for _name, (_res, _args) in _SIGNATURES.items():
@@ -604,48 +609,35 @@ class Workspace:
     # -- expressions
 
     def matches(self, expression, worker):
-        """Is the expression true for this worker?"""
-        return self._with_program(expression, worker,
-                                  lambda prog, doc: bool(
-                                      _lib.lw_expr_eval(prog, doc)))
+        """Is the expression true for this worker (its attributes and its
+        built-in names sid, friendly_name, activity_sid, activity_name)?"""
+        return self._with_program(expression, lambda prog: bool(
+            _lib.lw_worker_matches(prog, worker._h)))
 
     def explain(self, expression, worker, as_json=False):
         """Each comparison of the expression against the worker, with the
         values it saw, then the result: text, or a dict when as_json."""
-        def run(prog, doc):
+        def run(prog):
             p, n, err = _P(), _N(), _Error()
-            _check(_lib.lw_expr_explain(prog, doc, 1 if as_json else 0,
-                                        ctypes.byref(p), ctypes.byref(n),
-                                        ctypes.byref(err)), err)
+            _check(_lib.lw_worker_explain(prog, worker._h,
+                                          1 if as_json else 0,
+                                          ctypes.byref(p), ctypes.byref(n),
+                                          ctypes.byref(err)), err)
             try:
                 text = ctypes.string_at(p, n.value).decode("utf-8")
             finally:
-                _lib.lw_free(None, p)
+                _lib.lw_free(_lib.lw_workspace_allocator(self._h), p)
             return json.loads(text) if as_json else text
-        return self._with_program(expression, worker, run)
+        return self._with_program(expression, run)
 
-    @staticmethod
-    def _subject(worker):
-        # What an expression sees: the attributes plus four built-in
-        # names, which win over attributes of the same name.
-        doc = worker.attributes_dict
-        doc.update(sid=worker.sid, friendly_name=worker.friendly_name,
-                   activity_sid=worker.activity_sid,
-                   activity_name=worker.activity_name)
-        return doc
-
-    def _with_program(self, expression, worker, fn):
-        syms, doc, prog, err = _P(), _P(), _P(), _Error()
-        _check(_lib.lw_symtab_create(None, ctypes.byref(syms)))
+    def _with_program(self, expression, fn):
+        # Compiled with the workspace's own symbol table, as lists and
+        # queues compile theirs.
+        prog, err = _P(), _Error()
+        _check(_lib.lw_expr_compile(_lib.lw_workspace_symtab(self._h),
+                                    *_text(expression), ctypes.byref(prog),
+                                    ctypes.byref(err)), err)
         try:
-            _check(_lib.lw_attrs_parse(syms, *_text(self._subject(worker)),
-                                       1 << 20, ctypes.byref(doc),
-                                       ctypes.byref(err)), err)
-            _check(_lib.lw_expr_compile(syms, *_text(expression),
-                                        ctypes.byref(prog),
-                                        ctypes.byref(err)), err)
-            return fn(prog, doc)
+            return fn(prog)
         finally:
             _lib.lw_expr_free(prog)
-            _lib.lw_attrs_release(doc)
-            _lib.lw_symtab_release(syms)
