@@ -241,9 +241,9 @@ static uint64_t mix(uint64_t h, uint64_t w)
     return h ^ (h >> 29);
 }
 
-static uint64_t body_hash(const char *p, size_t len)
+static uint64_t body_hash(const char *p, size_t len, uint64_t seed)
 {
-    uint64_t lane[8] = {len, 1, 2, 3, 4, 5, 6, 7}, w, x, h = len;
+    uint64_t lane[8] = {len, 1, 2, 3, 4, 5, 6, 7}, w, x, h = seed ^ len;
     size_t i, k;
 
     for (i = 0; i + 64 <= len; i += 64) {
@@ -253,17 +253,30 @@ static uint64_t body_hash(const char *p, size_t len)
             lane[k] += w + (uint64_t)(uint32_t)x * (uint32_t)(x >> 32);
         }
     }
-    for (k = 0; k < 8; k++)
-        h = mix(h, lane[k]);
-    for (; i < len; i++)
-        h = mix(h, (unsigned char)p[i]);
+    if (len >= 64) {
+        for (k = 0; k < 8; k++)
+            h = mix(h, lane[k]);
+    }
+    for (; i + 8 <= len; i += 8) {
+        memcpy(&w, p + i, 8);
+        h = mix(h, w);
+    }
+    if (i < len) {
+        w = 0;
+        memcpy(&w, p + i, len - i);
+        h = mix(h, w);
+    }
     return mix(h, len);
 }
 
-static void body_etag(lw_rest_response *r)
+uint64_t lw__hash64(const void *data, size_t len, uint64_t seed)
+{
+    return body_hash(data, len, seed);
+}
+
+static void hash_etag(lw_rest_response *r, uint64_t h)
 {
     static const char hex[] = "0123456789abcdef";
-    uint64_t h = body_hash(r->body, r->body_len);
     size_t i;
 
     r->etag[0] = '"';
@@ -306,8 +319,10 @@ static void finish_success(lw_rest_response *r, lw__ctx *c)
     add_header(r, "Content-Type", "application/json");
     if (c->etag == LW__ETAG_VERSION)
         version_etag(r, c->version);
+    else if (c->etag == LW__ETAG_HASH)
+        hash_etag(r, c->hash);
     else
-        body_etag(r);
+        hash_etag(r, body_hash(r->body, r->body_len, 0));
     add_header(r, "ETag", r->etag);
 }
 

@@ -170,6 +170,47 @@ static void test_worker_fetch(void **state)
     lw_rest_response_free(r);
 }
 
+/* The ETag of a page of workers: same page, same tag; any change of what
+ * the page shows (a worker, its activity's name, the request) changes it. */
+static char *page_etag(fixture *f, const char *query)
+{
+    static char tags[4][32];
+    static int next;
+    lw_rest_response *r = rt_call(&f->t, "GET", WORKERS, query, NULL);
+    char *tag = tags[next++ % 4];
+
+    assert_int_equal(lw_rest_response_status(r), 200);
+    snprintf(tag, 32, "%s", lw_rest_response_header(r, "ETag"));
+    lw_rest_response_free(r);
+    return tag;
+}
+
+static void test_worker_list_etag(void **state)
+{
+    fixture *f = *state;
+    char wk[35], before[32];
+
+    rt_create_worker(&f->t, "FriendlyName=a", wk);
+    rt_create_worker(&f->t, "FriendlyName=b", wk);
+    snprintf(before, sizeof before, "%s", page_etag(f, NULL));
+    assert_int_equal(before[0], '"');
+    assert_string_equal(page_etag(f, NULL), before);
+    assert_string_not_equal(page_etag(f, "PageSize=1"), before);
+    assert_string_not_equal(page_etag(f, "FriendlyName=a"), before);
+
+    /* An update bumps a version. */
+    rt_expect(rt_call(&f->t, "POST", rt_fmt(WORKERS "/%s", wk), NULL,
+                      "Attributes=%7B%22x%22%3A1%7D"), 200);
+    assert_string_not_equal(page_etag(f, NULL), before);
+    snprintf(before, sizeof before, "%s", page_etag(f, NULL));
+
+    /* A rename of their activity keeps versions but changes the page. */
+    rt_expect(rt_call(&f->t, "POST",
+                      rt_fmt(RT_WS_PATH "/Activities/%s", f->offline), NULL,
+                      "FriendlyName=Away"), 200);
+    assert_string_not_equal(page_etag(f, NULL), before);
+}
+
 static void test_worker_list(void **state)
 {
     fixture *f = *state;
@@ -868,6 +909,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_worker_create, setup, teardown),
         cmocka_unit_test_setup_teardown(test_worker_fetch, setup, teardown),
         cmocka_unit_test_setup_teardown(test_worker_list, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_worker_list_etag, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_worker_update, setup, teardown),
         cmocka_unit_test_setup_teardown(test_worker_delete, setup, teardown),
         cmocka_unit_test_setup_teardown(test_activities, setup, teardown),
