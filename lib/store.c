@@ -437,6 +437,13 @@ static lw_result ws_fill_ids(lw_workspace *ws, const lw_workspace_options *o)
         strcpy(ws->sid, o->workspace_sid);
     else
         lw__ws_new_sid(ws, "WS", ws->sid);
+
+    /* Worker snapshots share these instead of copying them. */
+    if (lw__sym_intern(ws->syms, ws->sid, LW_SID_LEN, &ws->sid_sym) !=
+            LW_OK ||
+        lw__sym_intern(ws->syms, ws->account_sid, LW_SID_LEN,
+                       &ws->account_sid_sym) != LW_OK)
+        return LW_ERR_NOMEM;
     return LW_OK;
 }
 
@@ -544,6 +551,8 @@ static void ws_destroy(lw_workspace *ws)
     lw__names_free(&a, &ws->queue_names);
     lw__names_free(&a, &ws->act_names);
     lw__free(&a, ws->friendly_name);
+    lw__sym_release(ws->syms, ws->sid_sym);
+    lw__sym_release(ws->syms, ws->account_sid_sym);
     lw_symtab_release(ws->syms);
     pthread_mutex_destroy(&ws->err_lock);
     pthread_rwlock_destroy(&ws->lock);

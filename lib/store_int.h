@@ -125,8 +125,8 @@ struct lw_worker {
     int64_t date_created;
     int64_t date_updated;
     int64_t date_status_changed;
-    char account_sid[LW__SID_BUF];
-    char workspace_sid[LW__SID_BUF];
+    const lw__sym *account_sid;    /* held; shared by every snapshot */
+    const lw__sym *workspace_sid;  /* held */
 };
 
 struct lw_workspace_info {
@@ -183,6 +183,8 @@ struct lw_workspace {
     /* fixed at creation */
     char sid[LW__SID_BUF];
     char account_sid[LW__SID_BUF];
+    const lw__sym *sid_sym;          /* the two SIDs interned, held */
+    const lw__sym *account_sid_sym;
     char *friendly_name;
     char base_url[BASE_URL_MAX + 1];
     uint32_t cap;

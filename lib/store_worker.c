@@ -57,8 +57,10 @@ static lw_worker *snap_new(lw_workspace *ws, const lw__sym *const *b,
     }
     w->attrs = lw_attrs_retain(attrs);
     w->available = available;
-    strcpy(w->account_sid, ws->account_sid);
-    strcpy(w->workspace_sid, ws->sid);
+    lw__sym_retain(ws->syms, ws->account_sid_sym);
+    w->account_sid = ws->account_sid_sym;
+    lw__sym_retain(ws->syms, ws->sid_sym);
+    w->workspace_sid = ws->sid_sym;
     return w;
 }
 
@@ -104,6 +106,8 @@ void lw_worker_release(lw_worker *w)
     syms = w->syms;
     for (i = 0; i < LW__BUILTIN_COUNT; i++)
         lw__sym_release(syms, w->builtins[i]);
+    lw__sym_release(syms, w->account_sid);
+    lw__sym_release(syms, w->workspace_sid);
     lw_attrs_release(w->attrs);
     lw__free(lw__symtab_alloc(syms), w);
     lw_symtab_release(syms);
@@ -121,12 +125,12 @@ const char *lw_worker_friendly_name(const lw_worker *w)
 
 const char *lw_worker_account_sid(const lw_worker *w)
 {
-    return w->account_sid;
+    return w->account_sid->bytes;
 }
 
 const char *lw_worker_workspace_sid(const lw_worker *w)
 {
-    return w->workspace_sid;
+    return w->workspace_sid->bytes;
 }
 
 const char *lw_worker_activity_sid(const lw_worker *w)
