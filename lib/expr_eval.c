@@ -330,11 +330,21 @@ static inline unsigned next_bit(uint64_t *bits)
     return j;
 }
 
+/* A full block walks the subjects in order; a partial one its bits. */
 #define MASK_PLAIN(CODE)                                                   \
-    while (bits) {                                                         \
-        unsigned j = next_bit(&bits);                                      \
-        const lw__val *v = find(s[j].root, in->key, hint);                \
+    if (bits == UINT64_MAX) {                                              \
+        for (j = 0; j < 64; j++) {                                         \
+            const lw__val *v = find(s[j].root, in->key, &h);               \
                                                                            \
+            r |= (uint64_t)check(CODE, in, v) << j;                        \
+        }                                                                  \
+        break;                                                             \
+    }                                                                      \
+    while (bits) {                                                         \
+        const lw__val *v;                                                  \
+                                                                           \
+        j = next_bit(&bits);                                               \
+        v = find(s[j].root, in->key, &h);                                  \
         r |= (uint64_t)check(CODE, in, v) << j;                            \
     }
 
@@ -342,6 +352,8 @@ static uint64_t mask_plain(const lw__insn *in, const lw__subject *s,
                            uint64_t bits, uint32_t *hint)
 {
     uint64_t r = 0;
+    uint32_t h = *hint;
+    unsigned j;
 
     switch (in->code) {
     case LW__I_EQ_STR: MASK_PLAIN(LW__I_EQ_STR); break;
@@ -354,6 +366,7 @@ static uint64_t mask_plain(const lw__insn *in, const lw__subject *s,
     case LW__I_NOT_IN_STRS: MASK_PLAIN(LW__I_NOT_IN_STRS); break;
     default: MASK_PLAIN(LW__I_CONTAINS_STR); break;
     }
+    *hint = h;
     return r;
 }
 
@@ -478,6 +491,25 @@ static uint64_t mask_block(const lw_expr *e, const lw__subject *s, size_t n,
     return yes;
 }
 
+/* out[i] = base + i for i < n, with vector stores where possible. */
+static void fill_positions(uint32_t *out, uint32_t base, size_t n)
+{
+    size_t i = 0;
+
+#if defined(__GNUC__)
+    typedef uint32_t quad __attribute__((vector_size(16)));
+    quad k = {base, base + 1, base + 2, base + 3};
+    const quad four = {4, 4, 4, 4};
+
+    for (; i + 4 <= n; i += 4) {
+        memcpy(out + i, &k, sizeof k);
+        k += four;
+    }
+#endif
+    for (; i < n; i++)
+        out[i] = base + (uint32_t)i;
+}
+
 static size_t scan_blocks(const lw_expr *e, const lw__subject *subjects,
                           size_t n, uint32_t *out_index)
 {
@@ -496,29 +528,15 @@ static size_t scan_blocks(const lw_expr *e, const lw__subject *subjects,
             count += POPCOUNT(yes);
             continue;
         }
+        if (yes == UINT64_MAX) {
+            fill_positions(out_index + count, (uint32_t)base, m);
+            count += m;
+            continue;
+        }
         while (yes)
             out_index[count++] = (uint32_t)(base + next_bit(&yes));
     }
     return count;
-}
-
-/* out[i] = i: every subject matches (a constant-true program). */
-static void fill_positions(uint32_t *out, size_t n)
-{
-    size_t i = 0;
-
-#if defined(__GNUC__)
-    typedef uint32_t quad __attribute__((vector_size(16)));
-    quad k = {0, 1, 2, 3};
-    const quad four = {4, 4, 4, 4};
-
-    for (; i + 4 <= n; i += 4) {
-        memcpy(out + i, &k, sizeof k);
-        k += four;
-    }
-#endif
-    for (; i < n; i++)
-        out[i] = (uint32_t)i;
 }
 
 size_t lw__expr_filter(const lw_expr *e, const lw__subject *subjects,
@@ -531,7 +549,7 @@ size_t lw__expr_filter(const lw_expr *e, const lw__subject *subjects,
         return 0;
     if (e->entry == LW__PC_TRUE) {
         if (out_index != NULL)
-            fill_positions(out_index, n);
+            fill_positions(out_index, 0, n);
         return n;
     }
     if (e->ncode <= BLOCK_MAX_TESTS)
