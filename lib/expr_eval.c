@@ -7,13 +7,13 @@
 
 #include "expr_impl.h"
 
+#define ALWAYS_INLINE LW__ALWAYS_INLINE
+
 #if defined(__GNUC__)
-#define ALWAYS_INLINE inline __attribute__((always_inline))
 #define PREFETCH(p) __builtin_prefetch(p)
 #define LOWEST_BIT(x) ((unsigned)__builtin_ctzll(x))
 #define POPCOUNT(x) ((size_t)__builtin_popcountll(x))
 #else
-#define ALWAYS_INLINE inline
 #define PREFETCH(p) ((void)(p))
 #define LOWEST_BIT(x) lowest_bit(x)
 #define POPCOUNT(x) popcount(x)
@@ -217,25 +217,9 @@ static bool generic(const lw_expr *e, const lw__insn *in,
     return lw__val_compare((lw__op)in->op, l, r);
 }
 
-/* Substring search for short strings: a first-byte scan, then a compare. */
-static bool contains_str(const lw__val *v, const lw__sym *x)
+static ALWAYS_INLINE bool contains_str(const lw__val *v, const lw__sym *x)
 {
-    const char *h = v->u.s->bytes;
-    const char *nd = x->bytes;
-    uint32_t hl = v->u.s->len, nl = x->len;
-    uint32_t i, k;
-
-    if (hl > 64 || nl == 0)
-        return lw__substring(h, hl, nd, nl);
-    for (i = 0; i + nl <= hl; i++) {
-        if (h[i] != nd[0])
-            continue;
-        for (k = 1; k < nl && h[i + k] == nd[k]; k++)
-            ;
-        if (k == nl)
-            return true;
-    }
-    return false;
+    return lw__substring(v->u.s->bytes, v->u.s->len, x->bytes, x->len);
 }
 
 /* Does specialised test code hold for left value v (NULL: missing)? */
@@ -378,10 +362,10 @@ static uint64_t mask_plain(const lw__insn *in, const lw__subject *s,
     }
 
 /*
- * Tests that follow a pointer from the value (an array's elements, a
- * string's bytes, further steps) first resolve every subject's value and
- * prefetch what it points to, then test: the memory accesses of one
- * subject no longer wait for those of the previous one.
+ * Tests that follow pointers from the subject's value (further steps, a
+ * string's bytes) first resolve every subject's value and prefetch what
+ * it points to, then test: the memory accesses of one subject no longer
+ * wait for those of the previous one.
  */
 static uint64_t mask_two_phase(const lw_expr *e, const lw__insn *in,
                                const lw__subject *s, uint64_t bits,
@@ -422,8 +406,7 @@ static uint64_t mask_test(const lw_expr *e, const lw__insn *in,
     uint64_t r = 0;
 
     if (in->code != LW__I_GENERIC && in->builtin < 0) {
-        if (in->nsteps > 0 || in->code == LW__I_HAS_STR ||
-            in->code == LW__I_CONTAINS_STR)
+        if (in->nsteps > 0 || in->code == LW__I_CONTAINS_STR)
             return mask_two_phase(e, in, s, bits, hints);
         return mask_plain(in, s, bits, &hints[in->slot]);
     }
