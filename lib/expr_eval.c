@@ -41,9 +41,8 @@ static size_t popcount(uint64_t x)
 
 /* ---- object members ----------------------------------------------------- */
 
-/* The member search after a missed hint: four keys per step, no hint. */
-static const lw__val *find_slow(const lw__val *obj, const lw__sym *key,
-                                uint32_t *hint)
+/* The slot of key in obj after a missed hint (four keys per step), or n. */
+static uint32_t find_slot(const lw__val *obj, const lw__sym *key)
 {
     const lw__sym *const *k = lw__obj_keys(obj);
     uint32_t n = obj->n;
@@ -53,13 +52,10 @@ static const lw__val *find_slow(const lw__val *obj, const lw__sym *key,
         if ((k[i] == key) | (k[i + 1] == key) | (k[i + 2] == key) |
             (k[i + 3] == key))
             break;
-    for (; i < n; i++) {
-        if (k[i] == key) {
-            *hint = i;
-            return &obj->u.items[i];
-        }
-    }
-    return NULL;
+    for (; i < n; i++)
+        if (k[i] == key)
+            return i;
+    return n;
 }
 
 /* Member of obj with the given key; *hint is the inline cache. */
@@ -70,7 +66,11 @@ static ALWAYS_INLINE const lw__val *find(const lw__val *obj,
 
     if (LW__LIKELY(i < obj->n && lw__obj_keys(obj)[i] == key))
         return &obj->u.items[i];
-    return find_slow(obj, key, hint);
+    i = find_slot(obj, key);
+    if (i == obj->n)
+        return NULL;
+    *hint = i;
+    return &obj->u.items[i];
 }
 
 /* ---- references --------------------------------------------------------- */
@@ -332,9 +332,11 @@ static inline unsigned next_bit(uint64_t *bits)
         r |= (uint64_t)check(CODE, in, v) << j;                            \
     }
 
-static uint64_t mask_plain(const lw__insn *in, const lw__subject *s,
+static uint64_t mask_plain(const lw__insn *test, const lw__subject *s,
                            uint64_t bits, uint32_t *hint)
 {
+    const lw__insn copy = *test;  /* constants the loop keeps in registers */
+    const lw__insn *in = &copy;
     uint64_t r = 0;
     uint32_t h = *hint;
     unsigned j;
