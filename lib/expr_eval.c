@@ -374,18 +374,28 @@ static uint64_t mask_two_phase(const lw_expr *e, const lw__insn *in,
                                uint32_t *hints)
 {
     const lw__val *vals[64];
+    const lw__step *next = &e->steps[in->step0];
+    bool one_key = in->nsteps == 1 && next->key != NULL;
+    uint32_t h = hints[in->slot], h2 = hints[next->slot];
     uint64_t todo = bits, r = 0;
 
     while (todo) {
         unsigned j = next_bit(&todo);
-        const lw__val *v = find(s[j].root, in->key, &hints[in->slot]);
+        const lw__val *v = find(s[j].root, in->key, &h);
 
-        if (in->nsteps > 0)
+        /* One more key ("contact.email") is the common nested case. */
+        if (one_key)
+            v = v != NULL && v->tag == LW__OBJ ? find(v, next->key, &h2)
+                                               : NULL;
+        else if (in->nsteps > 0)
             v = walk(e, v, in->step0, in->nsteps, hints);
         if (v != NULL)
             PREFETCH(v->u.items);
         vals[j] = v;
     }
+    hints[in->slot] = h;
+    if (one_key)
+        hints[next->slot] = h2;
     switch (in->code) {
     case LW__I_HAS_STR: MASK_VALUES(LW__I_HAS_STR); break;
     case LW__I_CONTAINS_STR: MASK_VALUES(LW__I_CONTAINS_STR); break;
