@@ -374,9 +374,9 @@ static uint64_t mask_two_phase(const lw_expr *e, const lw__insn *in,
                                uint32_t *hints)
 {
     const lw__val *vals[64];
-    const lw__step *next = &e->steps[in->step0];
+    const lw__step *next = in->nsteps > 0 ? &e->steps[in->step0] : NULL;
     bool one_key = in->nsteps == 1 && next->key != NULL;
-    uint32_t h = hints[in->slot], h2 = hints[next->slot];
+    uint32_t h = hints[in->slot], h2 = one_key ? hints[next->slot] : 0;
     uint64_t todo = bits, r = 0;
 
     while (todo) {
