@@ -153,11 +153,16 @@ static void specialise(gen *g, lw__insn *in, lw__op op, const lw__operand *c)
         make_set(g, in, v);
 }
 
-/* How many references the program itself holds on sym. */
+/*
+ * How many references the program itself holds on sym.  Large programs
+ * answer 0, which only turns off the absent-key shortcut of scans.
+ */
 static uint32_t own_refs(const struct lw_expr *e, const lw__sym *sym)
 {
     uint32_t i, n = 0;
 
+    if (e->nsymv > 256)
+        return 0;
     for (i = 0; i < e->nsymv; i++)
         n += e->symv[i] == sym;
     return n;

@@ -3,6 +3,7 @@
  * names, case-insensitive keywords and operators, with an error message
  * for every character that cannot start or continue a token.
  */
+#include <float.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -115,14 +116,13 @@ static lw_result stray(lw__lexer *lx, lw_error *err)
                         "unexpected '%c' at offset %u (use %s)", c,
                         (unsigned)at, c == '&' ? "AND" : "OR");
     if (c >= 0x80) {
-        ok = lw__utf8_valid_prefix(lx->text + at, lx->len - at);
-        if (ok == 0)
+        size_t clen = c >= 0xF0 ? 4 : (c >= 0xE0 ? 3 : 2);
+
+        ok = clen <= lx->len - at
+                 ? lw__utf8_valid_prefix(lx->text + at, clen) : 0;
+        if (ok != clen)
             return lw__fail(err, LW_ERR_SYNTAX, at,
                             "invalid UTF-8 at offset %u", (unsigned)at);
-        ok = 1;
-        while (at + ok < lx->len &&
-               ((unsigned char)lx->text[at + ok] & 0xC0) == 0x80)
-            ok++;
         return lw__fail(err, LW_ERR_SYNTAX, at,
                         "unexpected '%.*s' at offset %u (only strings may "
                         "contain non-ASCII characters)", (int)ok,
@@ -210,6 +210,8 @@ static lw_result lex_number(lw__lexer *lx, lw__tok *tok, lw_error *err)
     tok->len = p - start;
     tok->index = index;
     lw__decimal_value(lx->text + start, tok->len, &tok->num);
+    if (!tok->num.is_int && tok->num.d > DBL_MAX)
+        return bad_number(lx, start, "too large for a double", err);
     return LW_OK;
 }
 
