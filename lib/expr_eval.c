@@ -7,6 +7,46 @@
 
 #include "expr_impl.h"
 
+#if defined(__GNUC__)
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define ALWAYS_INLINE inline
+#endif
+
+/* ---- object members ----------------------------------------------------- */
+
+/* The member search after a missed hint: four keys per step, no hint. */
+static const lw__val *find_slow(const lw__val *obj, const lw__sym *key,
+                                uint32_t *hint)
+{
+    const lw__sym *const *k = lw__obj_keys(obj);
+    uint32_t n = obj->n;
+    uint32_t i = 0;
+
+    for (; i + 4 <= n; i += 4)
+        if ((k[i] == key) | (k[i + 1] == key) | (k[i + 2] == key) |
+            (k[i + 3] == key))
+            break;
+    for (; i < n; i++) {
+        if (k[i] == key) {
+            *hint = i;
+            return &obj->u.items[i];
+        }
+    }
+    return NULL;
+}
+
+/* Member of obj with the given key; *hint is the inline cache. */
+static ALWAYS_INLINE const lw__val *find(const lw__val *obj,
+                                         const lw__sym *key, uint32_t *hint)
+{
+    uint32_t i = *hint;
+
+    if (LW__LIKELY(i < obj->n && lw__obj_keys(obj)[i] == key))
+        return &obj->u.items[i];
+    return find_slow(obj, key, hint);
+}
+
 /* ---- references --------------------------------------------------------- */
 
 /* Walk the steps after the first from v; NULL when any is missing. */
@@ -18,7 +58,7 @@ static const lw__val *walk(const lw_expr *e, const lw__val *v, uint32_t step0,
 
     for (; s < end && v != NULL; s++) {
         if (s->key != NULL)
-            v = v->tag == LW__OBJ ? lw__obj_find(v, s->key, &hints[s->slot])
+            v = v->tag == LW__OBJ ? find(v, s->key, &hints[s->slot])
                                   : NULL;
         else
             v = v->tag == LW__ARR && s->index < v->n ? &v->u.items[s->index]
@@ -48,7 +88,7 @@ const lw__val *lw__expr_resolve(const lw_expr *e, const lw__operand *o,
     if (o->builtin >= 0 && s->builtins != NULL)
         v = builtin(s, o->builtin, tmp);
     else
-        v = lw__obj_find(s->root, first->key, &hints[first->slot]);
+        v = find(s->root, first->key, &hints[first->slot]);
     return walk(e, v, o->step0 + 1, o->nsteps - 1, hints);
 }
 
@@ -63,7 +103,7 @@ const lw__val *lw__expr_operand(const lw_expr *e, const lw__operand *o,
 
 /* ---- specialised tests -------------------------------------------------- */
 
-static bool set_holds(const lw__insn *in, const lw__sym *x)
+static ALWAYS_INLINE bool set_holds(const lw__insn *in, const lw__sym *x)
 {
     const lw__sym *const *set = in->set;
     uint32_t lo = 0, hi = in->nset;
@@ -87,7 +127,8 @@ static bool set_holds(const lw__insn *in, const lw__sym *x)
     return false;
 }
 
-static bool has_str(const lw__val *v, const lw__sym *x)
+/* Does an array hold string x?  All-string arrays skip the tag test. */
+static ALWAYS_INLINE bool has_str(const lw__val *v, const lw__sym *x)
 {
     const lw__val *it = v->u.items;
     const lw__val *end = it + v->n;
@@ -104,7 +145,7 @@ static bool has_str(const lw__val *v, const lw__sym *x)
     return false;
 }
 
-static bool num_test(const lw__val *v, const lw__num *c, int *out)
+static ALWAYS_INLINE bool num_test(const lw__val *v, const lw__num *c, int *out)
 {
     lw__num x;
 
@@ -118,22 +159,23 @@ static bool num_test(const lw__val *v, const lw__num *c, int *out)
     return true;
 }
 
-static bool is_comp(const lw__val *v)
+static inline bool is_comp(const lw__val *v)
 {
     return v->tag == LW__ARR || v->tag == LW__OBJ;
 }
 
 /* The left value of a specialised test. */
-static inline const lw__val *left(const lw_expr *e, const lw__insn *in,
-                                  const lw__subject *s, uint32_t *hints,
-                                  lw__val *tmp)
+static ALWAYS_INLINE const lw__val *left(const lw_expr *e,
+                                         const lw__insn *in,
+                                         const lw__subject *s,
+                                         uint32_t *hints, lw__val *tmp)
 {
     const lw__val *v;
 
     if (LW__UNLIKELY(in->builtin >= 0) && s->builtins != NULL)
         v = builtin(s, in->builtin, tmp);
     else
-        v = lw__obj_find(s->root, in->key, &hints[in->slot]);
+        v = find(s->root, in->key, &hints[in->slot]);
     if (LW__UNLIKELY(in->nsteps > 0))
         v = walk(e, v, in->step0, in->nsteps, hints);
     return v;
@@ -149,18 +191,34 @@ static bool generic(const lw_expr *e, const lw__insn *in,
     return lw__val_compare((lw__op)in->op, l, r);
 }
 
-/* Does the test hold for subject s? */
-static inline bool test(const lw_expr *e, const lw__insn *in,
-                        const lw__subject *s, uint32_t *hints)
+/* Substring search for short strings: a first-byte scan, then a compare. */
+static bool contains_str(const lw__val *v, const lw__sym *x)
 {
-    lw__val tmp;
-    const lw__val *v;
+    const char *h = v->u.s->bytes;
+    const char *nd = x->bytes;
+    uint32_t hl = v->u.s->len, nl = x->len;
+    uint32_t i, k;
+
+    if (hl > 64 || nl == 0)
+        return lw__substring(h, hl, nd, nl);
+    for (i = 0; i + nl <= hl; i++) {
+        if (h[i] != nd[0])
+            continue;
+        for (k = 1; k < nl && h[i + k] == nd[k]; k++)
+            ;
+        if (k == nl)
+            return true;
+    }
+    return false;
+}
+
+/* Does specialised test code hold for left value v (NULL: missing)? */
+static ALWAYS_INLINE bool check(uint8_t code, const lw__insn *in,
+                                const lw__val *v)
+{
     int c;
 
-    if (in->code == LW__I_GENERIC)
-        return generic(e, in, s, hints);
-    v = left(e, in, s, hints, &tmp);
-    switch (in->code) {
+    switch (code) {
     case LW__I_EQ_STR:
         return v != NULL && v->tag == LW__STR && v->u.s == in->sym;
     case LW__I_NE_STR:
@@ -188,16 +246,25 @@ static inline bool test(const lw_expr *e, const lw__insn *in,
             return true;
         return !is_comp(v) && !(v->tag == LW__STR && set_holds(in, v->u.s));
     default: /* LW__I_CONTAINS_STR */
-        return v != NULL && v->tag == LW__STR &&
-               lw__substring(v->u.s->bytes, v->u.s->len, in->sym->bytes,
-                             in->sym->len);
+        return v != NULL && v->tag == LW__STR && contains_str(v, in->sym);
     }
+}
+
+/* Does the test hold for subject s? */
+static ALWAYS_INLINE bool test(const lw_expr *e, const lw__insn *in,
+                               const lw__subject *s, uint32_t *hints)
+{
+    lw__val tmp;
+
+    if (in->code == LW__I_GENERIC)
+        return generic(e, in, s, hints);
+    return check(in->code, in, left(e, in, s, hints, &tmp));
 }
 
 /* ---- running ------------------------------------------------------------ */
 
-static inline bool run(const lw_expr *e, const lw__subject *s,
-                       uint32_t *hints)
+static ALWAYS_INLINE bool run(const lw_expr *e, const lw__subject *s,
+                              uint32_t *hints)
 {
     uint32_t pc = e->entry;
 
@@ -218,6 +285,119 @@ bool lw__expr_eval(const lw_expr *e, const lw__subject *s)
     return run(e, s, hints);
 }
 
+/* ---- scanning in blocks of 64 ----------------------------------------- */
+
+/*
+ * Tests jump only to lower positions, so visiting them from the entry
+ * down sees every test after all the tests that lead to it.  Each test
+ * then runs once per block over the subjects that reach it (a bit mask),
+ * in a loop specialised for its code: no dispatch per subject, and every
+ * subject still sees exactly the tests a single evaluation would run.
+ */
+#define BLOCK_MAX_TESTS 64
+
+static inline unsigned next_bit(uint64_t *bits)
+{
+    unsigned j = (unsigned)__builtin_ctzll(*bits);
+
+    *bits &= *bits - 1;
+    return j;
+}
+
+#define MASK_PLAIN(CODE)                                                   \
+    while (bits) {                                                         \
+        unsigned j = next_bit(&bits);                                      \
+        const lw__val *v = find(s[j].root, in->key, hint);                \
+                                                                           \
+        r |= (uint64_t)check(CODE, in, v) << j;                            \
+    }
+
+static uint64_t mask_plain(const lw__insn *in, const lw__subject *s,
+                           uint64_t bits, uint32_t *hint)
+{
+    uint64_t r = 0;
+
+    switch (in->code) {
+    case LW__I_EQ_STR: MASK_PLAIN(LW__I_EQ_STR); break;
+    case LW__I_NE_STR: MASK_PLAIN(LW__I_NE_STR); break;
+    case LW__I_EQ_NUM: MASK_PLAIN(LW__I_EQ_NUM); break;
+    case LW__I_NE_NUM: MASK_PLAIN(LW__I_NE_NUM); break;
+    case LW__I_REL_NUM: MASK_PLAIN(LW__I_REL_NUM); break;
+    case LW__I_HAS_STR: MASK_PLAIN(LW__I_HAS_STR); break;
+    case LW__I_IN_STRS: MASK_PLAIN(LW__I_IN_STRS); break;
+    case LW__I_NOT_IN_STRS: MASK_PLAIN(LW__I_NOT_IN_STRS); break;
+    default: MASK_PLAIN(LW__I_CONTAINS_STR); break;
+    }
+    return r;
+}
+
+/* The subjects among bits for which test in holds. */
+static uint64_t mask_test(const lw_expr *e, const lw__insn *in,
+                          const lw__subject *s, uint64_t bits,
+                          uint32_t *hints)
+{
+    uint64_t r = 0;
+
+    if (in->code != LW__I_GENERIC && in->builtin < 0 && in->nsteps == 0)
+        return mask_plain(in, s, bits, &hints[in->slot]);
+    while (bits) {
+        unsigned j = next_bit(&bits);
+
+        r |= (uint64_t)test(e, in, &s[j], hints) << j;
+    }
+    return r;
+}
+
+/* The subjects among the first n (<= 64) of s that the program takes. */
+static uint64_t mask_block(const lw_expr *e, const lw__subject *s, size_t n,
+                           uint32_t *hints)
+{
+    uint64_t reach[BLOCK_MAX_TESTS];
+    uint64_t yes = 0;
+    uint32_t pc;
+
+    memset(reach, 0, e->ncode * sizeof reach[0]);
+    reach[e->entry] = n == 64 ? UINT64_MAX : (((uint64_t)1 << n) - 1);
+    for (pc = e->entry + 1; pc-- > 0;) {
+        const lw__insn *in = &e->code[pc];
+        uint64_t r, no;
+
+        if (reach[pc] == 0)
+            continue;
+        r = mask_test(e, in, s, reach[pc], hints);
+        no = reach[pc] & ~r;
+        if (in->t < LW__PC_FALSE)
+            reach[in->t] |= r;
+        else if (in->t == LW__PC_TRUE)
+            yes |= r;
+        if (in->f < LW__PC_FALSE)
+            reach[in->f] |= no;
+        else if (in->f == LW__PC_TRUE)
+            yes |= no;
+    }
+    return yes;
+}
+
+static size_t scan_blocks(const lw_expr *e, const lw__subject *subjects,
+                          size_t n, uint32_t *out_index)
+{
+    uint32_t hints[LW__EXPR_SLOTS] = {0};
+    size_t base, count = 0;
+
+    for (base = 0; base < n; base += 64) {
+        size_t m = n - base < 64 ? n - base : 64;
+        uint64_t yes = mask_block(e, subjects + base, m, hints);
+
+        if (out_index == NULL) {
+            count += (size_t)__builtin_popcountll(yes);
+            continue;
+        }
+        while (yes)
+            out_index[count++] = (uint32_t)(base + next_bit(&yes));
+    }
+    return count;
+}
+
 size_t lw__expr_filter(const lw_expr *e, const lw__subject *subjects,
                        size_t n, uint32_t *out_index)
 {
@@ -231,14 +411,14 @@ size_t lw__expr_filter(const lw_expr *e, const lw__subject *subjects,
             out_index[i] = (uint32_t)i;
         return n;
     }
-    if (out_index == NULL) {
-        for (i = 0; i < n; i++)
-            count += run(e, &subjects[i], hints);
-        return count;
-    }
+    if (e->ncode <= BLOCK_MAX_TESTS)
+        return scan_blocks(e, subjects, n, out_index);
     for (i = 0; i < n; i++) {
-        out_index[count] = (uint32_t)i;
-        count += run(e, &subjects[i], hints);
+        bool r = run(e, &subjects[i], hints);
+
+        if (out_index != NULL)
+            out_index[count] = (uint32_t)i;
+        count += r;
     }
     return count;
 }

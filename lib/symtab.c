@@ -8,8 +8,9 @@
 
 #include "attrs_int.h"
 
-/* Buckets of a new table; the table doubles when it holds more strings. */
+/* Buckets of a new table; they double past LOAD strings per bucket. */
 #define FIRST_BUCKETS 64
+#define LOAD 2
 
 struct lw_symtab {
     atomic_uint refs;
@@ -116,7 +117,7 @@ static lw__sym *sym_new(lw_symtab *t, uint32_t hash, const char *s,
     *chain_of(t, hash) = p;
     t->bytes += sym_size(len);
     atomic_store(&t->count, atomic_load(&t->count) + 1);
-    if (atomic_load(&t->count) > t->nbuckets)
+    if (atomic_load(&t->count) / LOAD > t->nbuckets)
         grow(t);
     return p;
 }

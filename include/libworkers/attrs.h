@@ -41,11 +41,16 @@ typedef struct lw_symtab lw_symtab;
  */
 LW_API lw_result lw_symtab_create(const lw_allocator *alloc,
                                   lw_symtab **out);
-/* Add a reference; returns t.  Since 0.1.0. */
+/* Add a reference; returns t (NULL for NULL).  Thread-safe.  Since 0.1.0. */
 LW_API lw_symtab *lw_symtab_retain(lw_symtab *t);
-/* Drop a reference; the last one frees the table.  NULL is ignored. */
+/*
+ * Drop a reference; the last one frees the table (documents and
+ * expressions hold their own references).  NULL is ignored.  Thread-safe.
+ * Since 0.1.0.
+ */
 LW_API void lw_symtab_release(lw_symtab *t);
-/* Number of distinct strings currently interned.  Since 0.1.0. */
+/* Number of distinct strings currently interned (0 for NULL).
+ * Thread-safe.  Since 0.1.0. */
 LW_API size_t lw_symtab_count(const lw_symtab *t);
 
 /* ---------------------------------------------------------------------
@@ -67,6 +72,9 @@ typedef struct lw_attrs lw_attrs;
  * number out of range, nesting too deep), LW_ERR_SYNTAX (malformed JSON),
  * LW_ERR_TOO_LARGE (over max_bytes), LW_ERR_NOMEM.  err gets the message
  * and the byte offset ("invalid JSON at offset 17: expected ':'").
+ * On failure *out is left unchanged and nothing is kept or leaked.
+ * Memory comes from the table's allocator; the document holds a
+ * reference on syms.  text is copied and need not be NUL-terminated.
  * Thread-safe.  Since 0.1.0.
  */
 LW_API lw_result lw_attrs_parse(lw_symtab *syms, const char *text,
@@ -75,14 +83,18 @@ LW_API lw_result lw_attrs_parse(lw_symtab *syms, const char *text,
 
 /* Add a reference; returns doc.  Thread-safe.  Since 0.1.0. */
 LW_API lw_attrs *lw_attrs_retain(lw_attrs *doc);
-/* Drop a reference; the last frees the document.  NULL is ignored. */
+/* Drop a reference; the last frees the document.  NULL is ignored.
+ * Thread-safe.  Since 0.1.0. */
 LW_API void lw_attrs_release(lw_attrs *doc);
 
 /* The original text, exactly as parsed (NUL-terminated); its length in
- * *len when len is not NULL.  Valid while the document lives. */
+ * *len when len is not NULL.  Valid while the document lives; NULL for
+ * NULL.  A document is immutable: every read function below may be
+ * called from any number of threads at once.  Since 0.1.0. */
 LW_API const char *lw_attrs_text(const lw_attrs *doc, size_t *len);
 
-/* Bytes of memory the document occupies, text copy included. */
+/* Bytes of memory the document occupies, text copy included, interned
+ * strings (shared through the table) excluded.  Since 0.1.0. */
 LW_API size_t lw_attrs_memory(const lw_attrs *doc);
 
 /* ---------------------------------------------------------------------
@@ -90,7 +102,7 @@ LW_API size_t lw_attrs_memory(const lw_attrs *doc);
  *
  * A const lw_value * points into a document and stays valid while the
  * document lives.  Functions given NULL or a value of another type return
- * the zero of their result type.
+ * the zero of their result type.  All are thread-safe and since 0.1.0.
  * ------------------------------------------------------------------ */
 
 typedef struct lw_value lw_value;
@@ -106,14 +118,16 @@ enum {
     LW_TYPE_OBJECT = 6
 };
 
-/* The top-level object. */
+/* The top-level object (NULL for NULL). */
 LW_API const lw_value *lw_attrs_root(const lw_attrs *doc);
 
 /*
  * Resolve a path the way expressions do: names separated by '.', each
- * followed by any number of [n] indexes ("contact.email", "skills[0]").
+ * followed by any number of [n] indexes ("contact.email", "skills[0]"),
+ * whitespace allowed between tokens.  Names are [A-Za-z_$][A-Za-z0-9_$]*.
  * Returns NULL when any step is missing, indexes a non-array or goes out
- * of range, or when the path is not well formed.
+ * of range (an index too large for 64 bits is out of range), or when the
+ * path is not well formed.  path need not be NUL-terminated.
  */
 LW_API const lw_value *lw_attrs_lookup(const lw_attrs *doc,
                                        const char *path, size_t len);
