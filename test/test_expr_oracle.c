@@ -46,6 +46,9 @@ static const operand rights[] = {
     {"true", "true"}, {"false", "false"}, {"null", "null"},
     {"[1, 'abc', null]", "[1,\"abc\",null]"}, {"[]", "[]"},
     {"['5', 5, 2.5]", "[\"5\",5,2.5]"}, {"a", NULL}, {"s", NULL},
+    {"['q', 'r', 't', 'u', 'v', 'w', 'y', 'z', 'abc', '5']",
+     "[\"q\",\"r\",\"t\",\"u\",\"v\",\"w\",\"y\",\"z\",\"abc\",\"5\"]"},
+    {"'xabcx'", "\"xabcx\""}, {"'zz'", "\"zz\""},
     {"arr", NULL}, {"o.a", NULL},
 };
 
@@ -63,7 +66,9 @@ static const char *const ops[] = {
 static const char *const scalars[] = {
     "0", "1", "5", "-3", "2.5", "5.0", "9", "\"5\"", "\"09\"", "\"5.0\"",
     "\"abc\"", "\"Abc\"", "\"\"", "\"-3\"", "\"1e3\"", "\"a b c\"",
-    "\"xabcx\"", "true", "false", "null", "\"b c\"", "\"a\""
+    "\"xabcx\"", "true", "false", "null", "\"b c\"", "\"a\"",
+    "\"a long string of more than sixty-four bytes, with abc near its end "
+    "zz\"", "[\"abc\",\"5\",\"q\"]"
 };
 #define NSCALARS (sizeof scalars / sizeof scalars[0])
 
@@ -110,6 +115,10 @@ static void make_doc(char *buf, size_t size)
     size_t i;
 
     strcpy(buf, "{");
+    /* Sometimes a few more members, so that lookups miss their hint. */
+    for (i = rnd(7); i < 6; i++)
+        snprintf(buf + strlen(buf), size - strlen(buf), "%s\"x%zu\":%zu",
+                 strlen(buf) > 1 ? "," : "", i, i);
     for (i = 0; i < 6; i++) {
         if (rnd(5) == 0)
             continue;
@@ -411,6 +420,167 @@ static void test_combinations(void **state)
     }
 }
 
+/* ---- the same through the store, with the worker built-ins ------------ */
+
+static const operand builtin_lefts[] = {
+    {"friendly_name", NULL}, {"activity_name", NULL}, {"sid", NULL},
+    {"activity_sid", NULL}, {"a", NULL}, {"arr", NULL}, {"s", NULL},
+};
+
+static const operand builtin_rights[] = {
+    {"'w3'", "\"w3\""}, {"'Available'", "\"Available\""},
+    {"['Available', 'Busy']", "[\"Available\",\"Busy\"]"},
+    {"'1'", "\"1\""}, {"'w'", "\"w\""}, {"null", "null"},
+    {"'abc'", "\"abc\""}, {"5", "5"}, {"friendly_name", NULL},
+};
+
+#define NBL (sizeof builtin_lefts / sizeof builtin_lefts[0])
+#define NBR (sizeof builtin_rights / sizeof builtin_rights[0])
+
+typedef struct shop {
+    lw_workspace *ws;
+    char sids[NDOCS][35];
+    cJSON *roots[NDOCS];   /* attributes with the built-ins set */
+} shop;
+
+static void open_shop(const world *w, shop *s)
+{
+    static const char *const acts[] = {"Available", "Offline", "Busy"};
+    lw_workspace_options *o;
+    lw_worker *wk;
+    char name[16], act_sid[3][35];
+    size_t i;
+
+    assert_int_equal(lw_workspace_options_create(NULL, &o), LW_OK);
+    assert_int_equal(lw_workspace_options_set_worker_cap(o, NDOCS), LW_OK);
+    assert_int_equal(lw_workspace_create(o, &s->ws, NULL), LW_OK);
+    lw_workspace_options_free(o);
+    for (i = 0; i < 3; i++) {
+        lw_query *q;
+        lw_page *p;
+
+        if (i == 2)
+            assert_int_equal(lw_activity_create(s->ws, "Busy", 4, false,
+                                                NULL, NULL), LW_OK);
+        assert_int_equal(lw_query_create(s->ws, &q), LW_OK);
+        assert_int_equal(lw_query_set_friendly_name(q, acts[i],
+                                                    strlen(acts[i])), LW_OK);
+        assert_int_equal(lw_activity_list(s->ws, q, &p, NULL), LW_OK);
+        strcpy(act_sid[i], lw_activity_sid(lw_page_activity(p, 0)));
+        lw_page_free(p);
+        lw_query_free(q);
+    }
+    for (i = 0; i < NDOCS; i++) {
+        size_t len;
+        const char *text = lw_attrs_text(w->docs[i], &len);
+        cJSON *r = cJSON_Duplicate(w->json[i], true);
+
+        snprintf(name, sizeof name, "w%zu", i);
+        assert_int_equal(lw_worker_create(s->ws, name, strlen(name), text,
+                                          len, act_sid[i % 3], 34, &wk,
+                                          NULL), LW_OK);
+        strcpy(s->sids[i], lw_worker_sid(wk));
+        cJSON_DeleteItemFromObjectCaseSensitive(r, "sid");
+        cJSON_AddStringToObject(r, "sid", s->sids[i]);
+        cJSON_DeleteItemFromObjectCaseSensitive(r, "friendly_name");
+        cJSON_AddStringToObject(r, "friendly_name", name);
+        cJSON_DeleteItemFromObjectCaseSensitive(r, "activity_sid");
+        cJSON_AddStringToObject(r, "activity_sid", act_sid[i % 3]);
+        cJSON_DeleteItemFromObjectCaseSensitive(r, "activity_name");
+        cJSON_AddStringToObject(r, "activity_name", acts[i % 3]);
+        s->roots[i] = r;
+        lw_worker_release(wk);
+    }
+}
+
+/* The workers a list with this expression (or this queue) returns. */
+static void listed(shop *s, const char *text, const char *queue,
+                   bool *got)
+{
+    lw_query *q;
+    lw_page *p;
+    size_t i, k;
+
+    memset(got, 0, NDOCS * sizeof *got);
+    assert_int_equal(lw_query_create(s->ws, &q), LW_OK);
+    assert_int_equal(lw_query_set_page_size(q, 1000), LW_OK);
+    if (queue != NULL)
+        assert_int_equal(lw_query_set_task_queue_sid(q, queue, 34), LW_OK);
+    else
+        assert_int_equal(lw_query_set_target_workers(q, text, strlen(text)),
+                         LW_OK);
+    assert_int_equal(lw_worker_list(s->ws, q, &p, NULL), LW_OK);
+    assert_false(lw_page_has_next(p));
+    for (i = 0; i < lw_page_count(p); i++) {
+        const char *sid = lw_worker_sid(lw_page_worker(p, i));
+
+        for (k = 0; k < NDOCS && strcmp(s->sids[k], sid) != 0; k++)
+            ;
+        assert_true(k < NDOCS);
+        got[k] = true;
+    }
+    lw_page_free(p);
+    lw_query_free(q);
+}
+
+static void check_store(shop *s, const char *text, const bool *want)
+{
+    bool got[NDOCS];
+    lw_task_queue *tq = NULL;
+    size_t d, pass;
+
+    assert_int_equal(lw_task_queue_create(s->ws, "Q", 1, text, strlen(text),
+                                          &tq, NULL), LW_OK);
+    for (pass = 0; pass < 2; pass++) {
+        listed(s, text, pass ? lw_task_queue_sid(tq) : NULL, got);
+        for (d = 0; d < NDOCS; d++)
+            if (got[d] != want[d])
+                fail_msg("\"%s\" (%s) on w%zu: %d, the oracle says %d",
+                         text, pass ? "queue" : "list", d, got[d], want[d]);
+    }
+    assert_int_equal(lw_task_queue_delete(s->ws, lw_task_queue_sid(tq), 34,
+                                          NULL), LW_OK);
+    lw_task_queue_release(tq);
+}
+
+static void test_worker_builtins(void **state)
+{
+    world *w = *state;
+    shop s;
+    size_t l, o, r, d, n = 0;
+    bool want[NDOCS];
+    char text[256];
+
+    open_shop(w, &s);
+    for (l = 0; l < NBL; l++)
+        for (o = 0; o < NOPS; o++)
+            for (r = 0; r < NBR; r++) {
+                cJSON *c = builtin_rights[r].json
+                               ? cJSON_Parse(builtin_rights[r].json)
+                               : NULL;
+
+                snprintf(text, sizeof text, "%s %s %s",
+                         builtin_lefts[l].text, ops[o],
+                         builtin_rights[r].text);
+                for (d = 0; d < NDOCS; d++) {
+                    const cJSON *lv = resolve(s.roots[d],
+                                              builtin_lefts[l].text);
+                    const cJSON *rv = c ? (cJSON_IsNull(c) ? NULL : c)
+                                        : resolve(s.roots[d],
+                                                  builtin_rights[r].text);
+
+                    want[d] = oracle(ops[o], lv, rv);
+                }
+                check_store(&s, text, want);
+                cJSON_Delete(c);
+                n++;
+            }
+    printf("oracle: %zu expressions through the store\n", n);
+    for (d = 0; d < NDOCS; d++)
+        cJSON_Delete(s.roots[d]);
+    lw_workspace_free(s.ws);
+}
+
 static int set_up(void **state)
 {
     world *w = calloc(1, sizeof *w);
@@ -457,6 +627,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_comparisons),
         cmocka_unit_test(test_combinations),
+        cmocka_unit_test(test_worker_builtins),
     };
 
     return cmocka_run_group_tests(tests, set_up, tear_down);
