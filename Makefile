@@ -259,8 +259,8 @@ tsan: $(TSAN_BIN)
 	@TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
 	 sh test/run-tests.sh $(TSAN_BIN)
 
-COVERAGE_LINES ?= 96
-COVERAGE_BRANCHES ?= 83
+COVERAGE_LINES ?= 98
+COVERAGE_BRANCHES ?= 85
 # -O1: the evaluator's always-inline tests are folded per instruction code
 # as in the real build; at -O0 every inlined copy would keep every case.
 # Atomic counters: the threaded tests update them from several threads.
