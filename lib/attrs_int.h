@@ -124,6 +124,12 @@ void lw__sym_retain(lw_symtab *t, const lw__sym *s);
 void lw__sym_release(lw_symtab *t, const lw__sym *s);
 /* The interned string equal to s, without taking a reference, or NULL. */
 const lw__sym *lw__sym_find(lw_symtab *t, const char *s, size_t len);
+/*
+ * References held on s right now (a snapshot taken under the lock).  A
+ * document holds one on each of its keys, so a key whose only holders are
+ * known is in no live document.
+ */
+uint32_t lw__sym_refs(lw_symtab *t, const lw__sym *s);
 
 /*
  * Bytes the table occupies: its header, buckets and every interned

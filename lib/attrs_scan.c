@@ -2,7 +2,6 @@
  * attrs_scan.c - strict RFC 8259 validation of attribute text, with byte
  * offsets in every message, and exact reading of its numbers.
  */
-#include <errno.h>
 #include <locale.h>
 #include <math.h>
 #include <pthread.h>
@@ -157,7 +156,6 @@ static lw_result read_double(scanner *sc, size_t off, size_t n, double *out)
     if (c == (locale_t)0)
         return lw__fail_code(sc->err, LW_ERR_NOMEM);
     prev = uselocale(c);
-    errno = 0;
     d = strtod(sc->copy + off, &end);
     uselocale(prev);
 

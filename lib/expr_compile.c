@@ -153,6 +153,21 @@ static void specialise(gen *g, lw__insn *in, lw__op op, const lw__operand *c)
         make_set(g, in, v);
 }
 
+/*
+ * How many references the program itself holds on sym.  Large programs
+ * answer 0, which only turns off the absent-key shortcut of scans.
+ */
+static uint32_t own_refs(const struct lw_expr *e, const lw__sym *sym)
+{
+    uint32_t i, n = 0;
+
+    if (e->nsymv > 256)
+        return 0;
+    for (i = 0; i < e->nsymv; i++)
+        n += e->symv[i] == sym;
+    return n;
+}
+
 static uint32_t emit_cmp(gen *g, uint32_t idx, uint32_t t, uint32_t f)
 {
     const lw__node *n = &g->e->nodes[idx];
@@ -187,6 +202,7 @@ static uint32_t emit_cmp(gen *g, uint32_t idx, uint32_t t, uint32_t f)
         in->builtin = l->builtin;
         in->step0 = l->step0 + 1;
         in->nsteps = l->nsteps - 1;
+        in->own = own_refs(g->e, s->key);
         specialise(g, in, op, r);
     }
     return g->e->ncode++;

@@ -7,17 +7,42 @@
 
 #include "expr_impl.h"
 
+#define ALWAYS_INLINE LW__ALWAYS_INLINE
+
 #if defined(__GNUC__)
-#define ALWAYS_INLINE inline __attribute__((always_inline))
+#define PREFETCH(p) __builtin_prefetch(p)
+#define LOWEST_BIT(x) ((unsigned)__builtin_ctzll(x))
+#define POPCOUNT(x) ((size_t)__builtin_popcountll(x))
 #else
-#define ALWAYS_INLINE inline
+#define PREFETCH(p) ((void)(p))
+#define LOWEST_BIT(x) lowest_bit(x)
+#define POPCOUNT(x) popcount(x)
+
+static unsigned lowest_bit(uint64_t x)
+{
+    unsigned n = 0;
+
+    while (!(x & 1)) {
+        x >>= 1;
+        n++;
+    }
+    return n;
+}
+
+static size_t popcount(uint64_t x)
+{
+    size_t n = 0;
+
+    for (; x != 0; x &= x - 1)
+        n++;
+    return n;
+}
 #endif
 
 /* ---- object members ----------------------------------------------------- */
 
-/* The member search after a missed hint: four keys per step, no hint. */
-static const lw__val *find_slow(const lw__val *obj, const lw__sym *key,
-                                uint32_t *hint)
+/* The slot of key in obj after a missed hint (four keys per step), or n. */
+static uint32_t find_slot(const lw__val *obj, const lw__sym *key)
 {
     const lw__sym *const *k = lw__obj_keys(obj);
     uint32_t n = obj->n;
@@ -27,13 +52,10 @@ static const lw__val *find_slow(const lw__val *obj, const lw__sym *key,
         if ((k[i] == key) | (k[i + 1] == key) | (k[i + 2] == key) |
             (k[i + 3] == key))
             break;
-    for (; i < n; i++) {
-        if (k[i] == key) {
-            *hint = i;
-            return &obj->u.items[i];
-        }
-    }
-    return NULL;
+    for (; i < n; i++)
+        if (k[i] == key)
+            return i;
+    return n;
 }
 
 /* Member of obj with the given key; *hint is the inline cache. */
@@ -44,7 +66,11 @@ static ALWAYS_INLINE const lw__val *find(const lw__val *obj,
 
     if (LW__LIKELY(i < obj->n && lw__obj_keys(obj)[i] == key))
         return &obj->u.items[i];
-    return find_slow(obj, key, hint);
+    i = find_slot(obj, key);
+    if (i == obj->n)
+        return NULL;
+    *hint = i;
+    return &obj->u.items[i];
 }
 
 /* ---- references --------------------------------------------------------- */
@@ -191,25 +217,9 @@ static bool generic(const lw_expr *e, const lw__insn *in,
     return lw__val_compare((lw__op)in->op, l, r);
 }
 
-/* Substring search for short strings: a first-byte scan, then a compare. */
-static bool contains_str(const lw__val *v, const lw__sym *x)
+static ALWAYS_INLINE bool contains_str(const lw__val *v, const lw__sym *x)
 {
-    const char *h = v->u.s->bytes;
-    const char *nd = x->bytes;
-    uint32_t hl = v->u.s->len, nl = x->len;
-    uint32_t i, k;
-
-    if (hl > 64 || nl == 0)
-        return lw__substring(h, hl, nd, nl);
-    for (i = 0; i + nl <= hl; i++) {
-        if (h[i] != nd[0])
-            continue;
-        for (k = 1; k < nl && h[i + k] == nd[k]; k++)
-            ;
-        if (k == nl)
-            return true;
-    }
-    return false;
+    return lw__substring(v->u.s->bytes, v->u.s->len, x->bytes, x->len);
 }
 
 /* Does specialised test code hold for left value v (NULL: missing)? */
@@ -298,24 +308,38 @@ bool lw__expr_eval(const lw_expr *e, const lw__subject *s)
 
 static inline unsigned next_bit(uint64_t *bits)
 {
-    unsigned j = (unsigned)__builtin_ctzll(*bits);
+    unsigned j = LOWEST_BIT(*bits);
 
     *bits &= *bits - 1;
     return j;
 }
 
+/* A full block walks the subjects in order; a partial one its bits. */
 #define MASK_PLAIN(CODE)                                                   \
-    while (bits) {                                                         \
-        unsigned j = next_bit(&bits);                                      \
-        const lw__val *v = find(s[j].root, in->key, hint);                \
+    if (bits == UINT64_MAX) {                                              \
+        for (j = 0; j < 64; j++) {                                         \
+            const lw__val *v = find(s[j].root, in->key, &h);               \
                                                                            \
+            r |= (uint64_t)check(CODE, in, v) << j;                        \
+        }                                                                  \
+        break;                                                             \
+    }                                                                      \
+    while (bits) {                                                         \
+        const lw__val *v;                                                  \
+                                                                           \
+        j = next_bit(&bits);                                               \
+        v = find(s[j].root, in->key, &h);                                  \
         r |= (uint64_t)check(CODE, in, v) << j;                            \
     }
 
-static uint64_t mask_plain(const lw__insn *in, const lw__subject *s,
+static uint64_t mask_plain(const lw__insn *test, const lw__subject *s,
                            uint64_t bits, uint32_t *hint)
 {
+    const lw__insn copy = *test;  /* constants the loop keeps in registers */
+    const lw__insn *in = &copy;
     uint64_t r = 0;
+    uint32_t h = *hint;
+    unsigned j;
 
     switch (in->code) {
     case LW__I_EQ_STR: MASK_PLAIN(LW__I_EQ_STR); break;
@@ -328,6 +352,61 @@ static uint64_t mask_plain(const lw__insn *in, const lw__subject *s,
     case LW__I_NOT_IN_STRS: MASK_PLAIN(LW__I_NOT_IN_STRS); break;
     default: MASK_PLAIN(LW__I_CONTAINS_STR); break;
     }
+    *hint = h;
+    return r;
+}
+
+#define MASK_VALUES(CODE)                                                  \
+    while (bits) {                                                         \
+        unsigned j = next_bit(&bits);                                      \
+                                                                           \
+        r |= (uint64_t)check(CODE, in, vals[j]) << j;                      \
+    }
+
+/*
+ * Tests that follow pointers from the subject's value (further steps, a
+ * string's bytes) first resolve every subject's value and prefetch what
+ * it points to, then test: the memory accesses of one subject no longer
+ * wait for those of the previous one.
+ */
+static uint64_t mask_two_phase(const lw_expr *e, const lw__insn *in,
+                               const lw__subject *s, uint64_t bits,
+                               uint32_t *hints)
+{
+    const lw__val *vals[64];
+    const lw__step *next = in->nsteps > 0 ? &e->steps[in->step0] : NULL;
+    bool one_key = in->nsteps == 1 && next->key != NULL;
+    uint32_t h = hints[in->slot], h2 = one_key ? hints[next->slot] : 0;
+    uint64_t todo = bits, r = 0;
+
+    while (todo) {
+        unsigned j = next_bit(&todo);
+        const lw__val *v = find(s[j].root, in->key, &h);
+
+        /* One more key ("contact.email") is the common nested case. */
+        if (one_key)
+            v = v != NULL && v->tag == LW__OBJ ? find(v, next->key, &h2)
+                                               : NULL;
+        else if (in->nsteps > 0)
+            v = walk(e, v, in->step0, in->nsteps, hints);
+        if (v != NULL)
+            PREFETCH(v->u.items);
+        vals[j] = v;
+    }
+    hints[in->slot] = h;
+    if (one_key)
+        hints[next->slot] = h2;
+    switch (in->code) {
+    case LW__I_HAS_STR: MASK_VALUES(LW__I_HAS_STR); break;
+    case LW__I_CONTAINS_STR: MASK_VALUES(LW__I_CONTAINS_STR); break;
+    case LW__I_EQ_STR: MASK_VALUES(LW__I_EQ_STR); break;
+    case LW__I_NE_STR: MASK_VALUES(LW__I_NE_STR); break;
+    case LW__I_EQ_NUM: MASK_VALUES(LW__I_EQ_NUM); break;
+    case LW__I_NE_NUM: MASK_VALUES(LW__I_NE_NUM); break;
+    case LW__I_REL_NUM: MASK_VALUES(LW__I_REL_NUM); break;
+    case LW__I_IN_STRS: MASK_VALUES(LW__I_IN_STRS); break;
+    default: MASK_VALUES(LW__I_NOT_IN_STRS); break;
+    }
     return r;
 }
 
@@ -338,8 +417,11 @@ static uint64_t mask_test(const lw_expr *e, const lw__insn *in,
 {
     uint64_t r = 0;
 
-    if (in->code != LW__I_GENERIC && in->builtin < 0 && in->nsteps == 0)
+    if (in->code != LW__I_GENERIC && in->builtin < 0) {
+        if (in->nsteps > 0 || in->code == LW__I_CONTAINS_STR)
+            return mask_two_phase(e, in, s, bits, hints);
         return mask_plain(in, s, bits, &hints[in->slot]);
+    }
     while (bits) {
         unsigned j = next_bit(&bits);
 
@@ -348,9 +430,32 @@ static uint64_t mask_test(const lw_expr *e, const lw__insn *in,
     return r;
 }
 
+/* Results of tests fixed for a whole scan, per test. */
+enum { RUN = 0, ALWAYS_FALSE = 1, ALWAYS_TRUE = 2 };
+
+/*
+ * A test whose key is held by no one but the program is in no document
+ * of the table, so it sees a missing value in every subject of the scan
+ * (the subjects' documents are alive, hence hold their keys, throughout).
+ */
+static void fix_absent_keys(const lw_expr *e, uint8_t *fixed)
+{
+    uint32_t pc;
+
+    for (pc = 0; pc < e->ncode; pc++) {
+        const lw__insn *in = &e->code[pc];
+
+        fixed[pc] = RUN;
+        if (in->code == LW__I_GENERIC || in->builtin >= 0 ||
+            lw__sym_refs(e->syms, in->key) > in->own)
+            continue;
+        fixed[pc] = check(in->code, in, NULL) ? ALWAYS_TRUE : ALWAYS_FALSE;
+    }
+}
+
 /* The subjects among the first n (<= 64) of s that the program takes. */
 static uint64_t mask_block(const lw_expr *e, const lw__subject *s, size_t n,
-                           uint32_t *hints)
+                           uint32_t *hints, const uint8_t *fixed)
 {
     uint64_t reach[BLOCK_MAX_TESTS];
     uint64_t yes = 0;
@@ -364,7 +469,10 @@ static uint64_t mask_block(const lw_expr *e, const lw__subject *s, size_t n,
 
         if (reach[pc] == 0)
             continue;
-        r = mask_test(e, in, s, reach[pc], hints);
+        if (fixed[pc] != RUN)
+            r = fixed[pc] == ALWAYS_TRUE ? reach[pc] : 0;
+        else
+            r = mask_test(e, in, s, reach[pc], hints);
         no = reach[pc] & ~r;
         if (in->t < LW__PC_FALSE)
             reach[in->t] |= r;
@@ -378,18 +486,46 @@ static uint64_t mask_block(const lw_expr *e, const lw__subject *s, size_t n,
     return yes;
 }
 
+/* out[i] = base + i for i < n, with vector stores where possible. */
+static void fill_positions(uint32_t *out, uint32_t base, size_t n)
+{
+    size_t i = 0;
+
+#if defined(__GNUC__)
+    typedef uint32_t quad __attribute__((vector_size(16)));
+    quad k = {base, base + 1, base + 2, base + 3};
+    const quad four = {4, 4, 4, 4};
+
+    for (; i + 4 <= n; i += 4) {
+        memcpy(out + i, &k, sizeof k);
+        k += four;
+    }
+#endif
+    for (; i < n; i++)
+        out[i] = base + (uint32_t)i;
+}
+
 static size_t scan_blocks(const lw_expr *e, const lw__subject *subjects,
                           size_t n, uint32_t *out_index)
 {
     uint32_t hints[LW__EXPR_SLOTS] = {0};
+    uint8_t fixed[BLOCK_MAX_TESTS] = {0};
     size_t base, count = 0;
 
+    /* Worth a lock per test only when the scan is long. */
+    if (n >= 32)
+        fix_absent_keys(e, fixed);
     for (base = 0; base < n; base += 64) {
         size_t m = n - base < 64 ? n - base : 64;
-        uint64_t yes = mask_block(e, subjects + base, m, hints);
+        uint64_t yes = mask_block(e, subjects + base, m, hints, fixed);
 
         if (out_index == NULL) {
-            count += (size_t)__builtin_popcountll(yes);
+            count += POPCOUNT(yes);
+            continue;
+        }
+        if (yes == UINT64_MAX) {
+            fill_positions(out_index + count, (uint32_t)base, m);
+            count += m;
             continue;
         }
         while (yes)
@@ -407,8 +543,8 @@ size_t lw__expr_filter(const lw_expr *e, const lw__subject *subjects,
     if (e == NULL || (subjects == NULL && n > 0) || e->entry == LW__PC_FALSE)
         return 0;
     if (e->entry == LW__PC_TRUE) {
-        for (i = 0; out_index != NULL && i < n; i++)
-            out_index[i] = (uint32_t)i;
+        if (out_index != NULL)
+            fill_positions(out_index, 0, n);
         return n;
     }
     if (e->ncode <= BLOCK_MAX_TESTS)

@@ -84,11 +84,30 @@ static const char *truth(bool r)
     return r ? "true" : "false";
 }
 
+/*
+ * Source text on one line: control characters (line breaks and tabs
+ * between tokens, or inside strings) are shown as spaces.
+ */
+static void put_source(lw__buf *b, const char *s, size_t len)
+{
+    size_t i, start = 0;
+
+    for (i = 0; i < len; i++) {
+        if ((unsigned char)s[i] >= 0x20 && s[i] != 0x7F)
+            continue;
+        lw__buf_append(b, s + start, i - start);
+        lw__buf_putc(b, ' ');
+        start = i + 1;
+    }
+    lw__buf_append(b, s + start, len - start);
+}
+
 static void text_operand(explainer *x, const char *side, const lw__operand *o,
                          const lw__val *v)
 {
-    lw__buf_printf(&x->buf, "  %s %.*s = ", side, (int)o->len,
-                   x->e->text + o->off);
+    lw__buf_printf(&x->buf, "  %s ", side);
+    put_source(&x->buf, x->e->text + o->off, o->len);
+    lw__buf_puts(&x->buf, " = ");
     if (v == NULL)
         lw__buf_puts(&x->buf, "missing");
     else
@@ -124,8 +143,9 @@ static bool explain_cmp(explainer *x, const lw__node *n)
 
     x->steps++;
     if (x->format == LW_EXPLAIN_TEXT) {
-        lw__buf_printf(&x->buf, "%u. %.*s -> %s\n", (unsigned)x->steps,
-                       (int)n->len, src, truth(result));
+        lw__buf_printf(&x->buf, "%u. ", (unsigned)x->steps);
+        put_source(&x->buf, src, n->len);
+        lw__buf_printf(&x->buf, " -> %s\n", truth(result));
         text_operand(x, "left ", lo, l);
         text_operand(x, "right", ro, r);
         return result;

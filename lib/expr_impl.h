@@ -6,6 +6,8 @@
 #ifndef LW_EXPR_IMPL_H
 #define LW_EXPR_IMPL_H
 
+#include <string.h>
+
 #include "expr_int.h"
 
 /* ---- tokens ------------------------------------------------------------- */
@@ -88,9 +90,73 @@ double lw__strtod_c(const char *s);
 /* Shortest text that reads back as d, always with a '.' or exponent. */
 void lw__format_double(double d, char *buf, size_t size);
 
+#if defined(__GNUC__)
+#define LW__ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define LW__ALWAYS_INLINE inline
+#endif
+
+/* w (1, 2, 4 or 8) bytes at p as an integer, for equality tests only. */
+static LW__ALWAYS_INLINE uint64_t lw__load_bytes(const char *p, size_t w)
+{
+    uint64_t v8;
+    uint32_t v4;
+    uint16_t v2;
+
+    switch (w) {
+    case 8:
+        memcpy(&v8, p, 8);
+        return v8;
+    case 4:
+        memcpy(&v4, p, 4);
+        return v4;
+    case 2:
+        memcpy(&v2, p, 2);
+        return v2;
+    default:
+        return (unsigned char)*p;
+    }
+}
+
+/*
+ * The substring search with w-byte words (w <= nlen <= hlen): each
+ * position is tested with two word compares, the needle's first and last
+ * w bytes, before any byte-wise compare of the middle.
+ */
+static LW__ALWAYS_INLINE bool lw__substring_w(const char *hay, size_t hlen,
+                                              const char *needle,
+                                              size_t nlen, size_t w)
+{
+    uint64_t first = lw__load_bytes(needle, w);
+    uint64_t last = lw__load_bytes(needle + nlen - w, w);
+    size_t i;
+
+    for (i = 0; i + nlen <= hlen; i++) {
+        if (lw__load_bytes(hay + i, w) == first &&
+            lw__load_bytes(hay + i + nlen - w, w) == last &&
+            (nlen <= 2 * w ||
+             memcmp(hay + i + w, needle + w, nlen - 2 * w) == 0))
+            return true;
+    }
+    return false;
+}
+
 /* Is needle (nlen bytes) a substring of hay (hlen bytes)? */
-bool lw__substring(const char *hay, size_t hlen, const char *needle,
-                   size_t nlen);
+static inline bool lw__substring(const char *hay, size_t hlen,
+                                 const char *needle, size_t nlen)
+{
+    if (nlen == 0)
+        return true;
+    if (nlen > hlen)
+        return false;
+    if (nlen >= 8)
+        return lw__substring_w(hay, hlen, needle, nlen, 8);
+    if (nlen >= 4)
+        return lw__substring_w(hay, hlen, needle, nlen, 4);
+    if (nlen >= 2)
+        return lw__substring_w(hay, hlen, needle, nlen, 2);
+    return lw__substring_w(hay, hlen, needle, nlen, 1);
+}
 
 /* ---- comparison operators ----------------------------------------------- */
 
@@ -255,6 +321,7 @@ typedef struct lw__insn {
     uint32_t rhs;
     uint32_t nset;      /* IN_STRS / NOT_IN_STRS */
     uint32_t node;      /* the CMP node this test comes from */
+    uint32_t own;       /* references the program holds on key */
     const lw__sym *sym; /* string constant */
     const lw__sym *const *set;  /* sorted string constants */
     lw__num num;        /* number constant */

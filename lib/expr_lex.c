@@ -3,6 +3,7 @@
  * names, case-insensitive keywords and operators, with an error message
  * for every character that cannot start or continue a token.
  */
+#include <float.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -210,6 +211,8 @@ static lw_result lex_number(lw__lexer *lx, lw__tok *tok, lw_error *err)
     tok->len = p - start;
     tok->index = index;
     lw__decimal_value(lx->text + start, tok->len, &tok->num);
+    if (!tok->num.is_int && tok->num.d > DBL_MAX)
+        return bad_number(lx, start, "too large for a double", err);
     return LW_OK;
 }
 

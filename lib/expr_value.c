@@ -172,30 +172,6 @@ bool lw__val_number(const lw__val *v, lw__num *out)
     }
 }
 
-/* ---- substrings --------------------------------------------------------- */
-
-bool lw__substring(const char *hay, size_t hlen, const char *needle,
-                   size_t nlen)
-{
-    const char *p = hay;
-    const char *last;
-
-    if (nlen == 0)
-        return true;
-    if (nlen > hlen)
-        return false;
-    last = hay + (hlen - nlen);
-    while (p <= last) {
-        p = memchr(p, needle[0], (size_t)(last - p) + 1);
-        if (p == NULL)
-            return false;
-        if (memcmp(p + 1, needle + 1, nlen - 1) == 0)
-            return true;
-        p++;
-    }
-    return false;
-}
-
 /* ---- operators ---------------------------------------------------------- */
 
 static bool is_comp(const lw__val *v)

@@ -273,3 +273,13 @@ const lw__sym *lw__sym_find(lw_symtab *t, const char *s, size_t len)
     pthread_mutex_unlock(&t->lock);
     return p;
 }
+
+uint32_t lw__sym_refs(lw_symtab *t, const lw__sym *s)
+{
+    uint32_t n;
+
+    pthread_mutex_lock(&t->lock);
+    n = s->refs;
+    pthread_mutex_unlock(&t->lock);
+    return n;
+}

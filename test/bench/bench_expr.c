@@ -121,31 +121,64 @@ static void parse_args(int argc, char **argv, options *o)
         die("usage: --workers F --expressions F --id E2 [--reps N ...]");
 }
 
-/* Parse every worker of the JSON array into a document. */
+/* Length of the JSON value starting at p (an object or array). */
+static size_t value_length(const char *p)
+{
+    const char *q = p;
+    int depth = 0;
+
+    do {
+        if (*q == '"') {
+            for (q++; *q != '"'; q++)
+                if (*q == '\\')
+                    q++;
+        } else if (*q == '{' || *q == '[') {
+            depth++;
+        } else if (*q == '}' || *q == ']') {
+            depth--;
+        } else if (*q == '\0') {
+            die("workers file is not well formed");
+        }
+        q++;
+    } while (depth > 0);
+    return (size_t)(q - p);
+}
+
+/*
+ * Parse every worker of the JSON array into a document, straight from
+ * the file's text, one after the other (as a store loading its workers
+ * would), so no parse tree of the whole file scatters the heap first.
+ */
 static lw_attrs **load_workers(lw_symtab *t, const char *path, size_t *n)
 {
     char *text = slurp(path);
-    cJSON *arr = cJSON_Parse(text);
-    lw_attrs **docs;
-    size_t i = 0;
-    cJSON *w;
+    const char *p = text + strspn(text, " \t\r\n");
+    lw_attrs **docs = NULL;
+    size_t count = 0, cap = 0;
 
-    if (!cJSON_IsArray(arr))
+    if (*p++ != '[')
         die("workers file is not a JSON array");
-    docs = calloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof *docs);
-    cJSON_ArrayForEach(w, arr) {
-        char *one = cJSON_PrintUnformatted(w);
+    for (;;) {
+        size_t len;
         lw_error err;
 
-        if (one == NULL ||
-            lw_attrs_parse(t, one, strlen(one), 0, &docs[i], &err) != LW_OK)
+        p += strspn(p, " \t\r\n,");
+        if (*p == ']')
+            break;
+        if (count == cap) {
+            cap = cap ? cap * 2 : 1024;
+            docs = realloc(docs, cap * sizeof *docs);
+            if (docs == NULL)
+                die("out of memory");
+        }
+        len = value_length(p);
+        if (lw_attrs_parse(t, p, len, 0, &docs[count], &err) != LW_OK)
             die("a worker does not parse");
-        free(one);
-        i++;
+        count++;
+        p += len;
     }
-    cJSON_Delete(arr);
     free(text);
-    *n = i;
+    *n = count;
     return docs;
 }
 
