@@ -2,6 +2,9 @@
  * store.c - the workspace: creation options, life cycle, errors, clock,
  * SIDs, the workspace snapshot and helpers the other store files share.
  */
+#if defined(__linux__) && !defined(_GNU_SOURCE)
+#define _GNU_SOURCE  /* writer-preferring rwlocks of glibc */
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -369,9 +372,32 @@ void lw__ptrs_remove(void **arr, size_t n, size_t pos)
 
 /* ---- life cycle -------------------------------------------------------- */
 
+/*
+ * The workspace lock.  Where the C library offers it, waiting writers go
+ * before new readers, so that a stream of lists cannot starve changes
+ * (the library never takes the lock twice on one thread).
+ */
+static int ws_rwlock_init(pthread_rwlock_t *lock)
+{
+#if defined(__GLIBC__)
+    pthread_rwlockattr_t attr;
+    int rc;
+
+    if (pthread_rwlockattr_init(&attr) != 0)
+        return -1;
+    pthread_rwlockattr_setkind_np(&attr,
+                                  PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+    rc = pthread_rwlock_init(lock, &attr);
+    pthread_rwlockattr_destroy(&attr);
+    return rc;
+#else
+    return pthread_rwlock_init(lock, NULL);
+#endif
+}
+
 static lw_result ws_init_locks(lw_workspace *ws)
 {
-    if (pthread_rwlock_init(&ws->lock, NULL) != 0)
+    if (ws_rwlock_init(&ws->lock) != 0)
         return LW_ERR_NOMEM;
     if (pthread_mutex_init(&ws->err_lock, NULL) != 0) {
         pthread_rwlock_destroy(&ws->lock);
@@ -540,6 +566,11 @@ const char *lw_workspace_account_sid(const lw_workspace *ws)
 const char *lw_workspace_base_url(const lw_workspace *ws)
 {
     return ws ? ws->base_url : NULL;
+}
+
+lw_symtab *lw_workspace_symtab(const lw_workspace *ws)
+{
+    return ws ? ws->syms : NULL;
 }
 
 const lw_allocator *lw_workspace_allocator(const lw_workspace *ws)

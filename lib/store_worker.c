@@ -179,6 +179,42 @@ uint32_t lw_worker_pending_reservations(const lw_worker *w)
     return w->pending;
 }
 
+static lw__subject worker_subject(const lw_worker *w)
+{
+    lw__subject s;
+
+    s.root = lw__attrs_root(w->attrs);
+    s.builtins = w->builtins;
+    return s;
+}
+
+bool lw_worker_matches(const lw_expr *e, const lw_worker *w)
+{
+    lw__subject s;
+
+    if (e == NULL || w == NULL || lw__expr_symtab(e) != w->syms)
+        return false;
+    s = worker_subject(w);
+    return lw__expr_eval(e, &s);
+}
+
+lw_result lw_worker_explain(const lw_expr *e, const lw_worker *w,
+                            lw_explain_format format, char **out,
+                            size_t *len, lw_error *err)
+{
+    lw__subject s;
+
+    if (e == NULL || w == NULL || out == NULL)
+        return lw__fail(err, LW_ERR_INVALID, -1,
+                        "explain: expression, worker and out are required");
+    if (lw__expr_symtab(e) != w->syms)
+        return lw__fail(err, LW_ERR_INVALID, -1,
+                        "explain: the expression was compiled with another "
+                        "workspace's symbol table");
+    s = worker_subject(w);
+    return lw__expr_explain(e, &s, format, out, len, err);
+}
+
 /* ---- events ------------------------------------------------------------ */
 
 const char *lw_event_type(const lw_event *ev)

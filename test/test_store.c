@@ -16,6 +16,9 @@ static void test_workspace_defaults(void **state)
 
     (void)state;
     fixture_open(&f);
+    lw_workspace_last_error(f.ws, &f.err);
+    assert_int_equal(f.err.code, LW_OK);
+    assert_string_equal(f.err.message, "");
     assert_int_equal(strlen(lw_workspace_sid(f.ws)), 34);
     assert_memory_equal(lw_workspace_sid(f.ws), "WS", 2);
     assert_memory_equal(lw_workspace_account_sid(f.ws), "AC", 2);
@@ -122,6 +125,66 @@ static void test_workspace_default_activity(void **state)
                      LW_ERR_IN_USE);
     assert_non_null(strstr(f.err.message, "default"));
     fixture_close(&f);
+}
+
+static void test_workspace_timeout_and_limits(void **state)
+{
+    fixture f;
+    char brk[40], offline[40];
+    lw_workspace_options *o;
+    lw_workspace *ws;
+    lw_activity *a;
+    lw_error e;
+
+    (void)state;
+    fixture_open(&f);
+    assert_int_equal(lw_activity_create(f.ws, S("Break"), false, &a, NULL),
+                     LW_OK);
+    strcpy(brk, lw_activity_sid(a));
+    lw_activity_release(a);
+    activity_sid(&f, "Offline", offline);
+    assert_int_equal(lw_workspace_set_timeout_activity(f.ws, S(brk), &e),
+                     LW_OK);
+    assert_int_equal(lw_activity_delete(f.ws, S(brk), &e), LW_ERR_IN_USE);
+    assert_non_null(strstr(e.message, "timeout"));
+    assert_int_equal(lw_workspace_set_timeout_activity(f.ws, S("WA1"), &e),
+                     LW_ERR_INVALID);
+    assert_non_null(strstr(e.message, "TimeoutActivitySid"));
+    assert_int_equal(lw_workspace_set_timeout_activity(f.ws, S(offline),
+                                                       &e), LW_OK);
+    assert_int_equal(lw_activity_delete(f.ws, S(brk), &e), LW_OK);
+
+    /* NULL handles are refused, not dereferenced. */
+    assert_int_equal(lw_workspace_set_default_activity(NULL, S(brk), &e),
+                     LW_ERR_INVALID);
+    assert_int_equal(lw_activity_fetch(NULL, S(brk), &a, &e),
+                     LW_ERR_INVALID);
+    assert_int_equal(lw_worker_create(NULL, S("x"), NULL, 0, NULL, 0, NULL,
+                                      &e), LW_ERR_INVALID);
+    assert_int_equal(lw_worker_update(NULL, S(brk), NULL, NULL, &e),
+                     LW_ERR_INVALID);
+    assert_int_equal(lw_worker_delete(NULL, S(brk), 0, &e), LW_ERR_INVALID);
+    assert_int_equal(lw_worker_list(NULL, NULL, NULL, &e), LW_ERR_INVALID);
+    assert_int_equal(lw_workspace_export(NULL, NULL, NULL, &e),
+                     LW_ERR_INVALID);
+    assert_int_equal(lw_workspace_import(NULL, NULL, 0, NULL, &e),
+                     LW_ERR_INVALID);
+    lw_workspace_last_error(NULL, &e);
+    assert_int_equal(e.code, LW_OK);
+    fixture_close(&f);
+
+    /* A smaller attribute limit. */
+    assert_int_equal(lw_workspace_options_create(NULL, &o), LW_OK);
+    assert_int_equal(lw_workspace_options_set_attrs_max_bytes(o, 10), LW_OK);
+    assert_int_equal(lw_workspace_options_set_account_sid(o, NULL, 0),
+                     LW_OK);
+    assert_int_equal(lw_workspace_create(o, &ws, NULL), LW_OK);
+    lw_workspace_options_free(o);
+    assert_int_equal(lw_worker_create(ws, S("a"), S("{\"k\":\"vvvvv\"}"),
+                                      NULL, 0, NULL, &e), LW_ERR_TOO_LARGE);
+    assert_int_equal(lw_worker_create(ws, S("a"), S("{\"k\":1}"), NULL, 0,
+                                      NULL, &e), LW_OK);
+    lw_workspace_free(ws);
 }
 
 /* ---- create ------------------------------------------------------------ */
@@ -839,6 +902,43 @@ static void test_event_created(void **state)
     fixture_close(&f);
 }
 
+static void test_worker_matches_and_explain(void **state)
+{
+    fixture f;
+    lw_worker *w;
+    lw_expr *e, *foreign;
+    lw_symtab *other;
+    char *text = NULL;
+
+    (void)state;
+    fixture_open(&f);
+    w = add_worker(&f, "alice", "{\"skills\":[\"x\"],\"friendly_name\":1}");
+    assert_int_equal(lw_expr_compile(lw_workspace_symtab(f.ws),
+                                     S("friendly_name == 'alice' AND "
+                                       "skills HAS 'x' AND "
+                                       "activity_name == 'Offline'"),
+                                     &e, NULL), LW_OK);
+    assert_true(lw_worker_matches(e, w));
+    assert_int_equal(lw_worker_explain(e, w, LW_EXPLAIN_TEXT, &text, NULL,
+                                       &f.err), LW_OK);
+    assert_non_null(strstr(text, "result: true"));
+    free_text(&f, text);
+
+    /* A program of another table never matches. */
+    assert_int_equal(lw_symtab_create(NULL, &other), LW_OK);
+    assert_int_equal(lw_expr_compile(other, S("1 == 1"), &foreign, NULL),
+                     LW_OK);
+    assert_false(lw_worker_matches(foreign, w));
+    assert_false(lw_worker_matches(NULL, w));
+    assert_int_equal(lw_worker_explain(foreign, w, LW_EXPLAIN_JSON, &text,
+                                       NULL, &f.err), LW_ERR_INVALID);
+    lw_expr_free(foreign);
+    lw_symtab_release(other);
+    lw_expr_free(e);
+    lw_worker_release(w);
+    fixture_close(&f);
+}
+
 /* ---- snapshots --------------------------------------------------------- */
 
 static void test_snapshot_outlives_workspace(void **state)
@@ -865,6 +965,7 @@ int main(void)
         cmocka_unit_test(test_workspace_defaults),
         cmocka_unit_test(test_workspace_options),
         cmocka_unit_test(test_workspace_default_activity),
+        cmocka_unit_test(test_workspace_timeout_and_limits),
         cmocka_unit_test(test_worker_create),
         cmocka_unit_test(test_worker_create_with_activity),
         cmocka_unit_test(test_worker_create_refusals),
@@ -882,6 +983,7 @@ int main(void)
         cmocka_unit_test(test_worker_changes_setters),
         cmocka_unit_test(test_event_reentry),
         cmocka_unit_test(test_event_created),
+        cmocka_unit_test(test_worker_matches_and_explain),
         cmocka_unit_test(test_snapshot_outlives_workspace),
     };
 

@@ -145,6 +145,11 @@ static void test_import_refusals(void **state)
         {"\"workers\":[", "\"workers\":{", LW_ERR_SYNTAX, NULL},
         {"\"task_queues\":[", "\"task_queues\":7,\"x\":[", LW_ERR_INVALID,
          "task_queues must be an array"},
+        {"\"default_activity_sid\":\"WA", "\"default_activity_sid\":\"WA0",
+         LW_ERR_INVALID, "default_activity_sid"},
+        {"\"activity_sid\":\"WA", "\"activity_sid\":\"WA0", LW_ERR_INVALID,
+         "activity_sid"},
+        {"\"format\":", "\"x\":", LW_ERR_INVALID, "format must be"},
     };
     fixture f;
     char *text;

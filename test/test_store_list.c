@@ -289,6 +289,7 @@ static void test_paging_sizes(void **state)
     fixture f;
     lw_query *q;
     lw_page *p;
+    size_t i;
 
     (void)state;
     fixture_open(&f);
@@ -296,6 +297,9 @@ static void test_paging_sizes(void **state)
     p = list_page(&f, 5000, NULL, LW_ORDER_SID);
     assert_int_equal(lw_page_size(p), 1000);
     assert_int_equal(lw_page_count(p), 55);
+    for (i = 1; i < 55; i++)
+        assert_true(strcmp(lw_worker_sid(lw_page_worker(p, i - 1)),
+                           lw_worker_sid(lw_page_worker(p, i))) < 0);
     lw_page_free(p);
     assert_int_equal(lw_worker_list(f.ws, NULL, &p, NULL), LW_OK);
     assert_int_equal(lw_page_size(p), 50);
@@ -392,17 +396,17 @@ static void walk(fixture *f, uint32_t n, lw_ordering order, char *buf,
     }
 }
 
-static void test_paging_with_changes(void **state)
+static void paging_with_changes(lw_ordering order)
 {
     fixture f;
     char before[1024], during[1024], *tok;
     int i;
 
-    (void)state;
     fixture_open(&f);
     make_workers(&f, 20);
-    walk(&f, 3, LW_ORDER_SID, before, sizeof before, 0);
-    walk(&f, 3, LW_ORDER_SID, during, sizeof during, 1);
+    f.clock.now += 3000;
+    walk(&f, 3, order, before, sizeof before, 0);
+    walk(&f, 3, order, during, sizeof during, 1);
 
     /* Every worker appears exactly once (the deleted one was seen on the
      * first page); the walk without changes saw all 20 as well. */
@@ -426,6 +430,14 @@ static void test_paging_with_changes(void **state)
     assert_int_equal(i, 20);
     assert_true(strlen(before) > 0);
     fixture_close(&f);
+}
+
+static void test_paging_with_changes(void **state)
+{
+    (void)state;
+    paging_with_changes(LW_ORDER_SID);
+    paging_with_changes(LW_ORDER_STATUS_ASC);
+    paging_with_changes(LW_ORDER_STATUS_DESC);
 }
 
 static void test_status_order(void **state)
@@ -558,6 +570,8 @@ static void test_activities(void **state)
                                         &e), LW_ERR_DUPLICATE);
     assert_int_equal(lw_activity_update(f.ws, S(sid), NULL, 0, &b, &e),
                      LW_OK);
+    lw_activity_release(b);
+    assert_int_equal(lw_activity_fetch(f.ws, S(sid), &b, &e), LW_OK);
     assert_string_equal(lw_activity_friendly_name(b), "Lunch");
     lw_activity_release(b);
     assert_int_equal(lw_activity_update(
@@ -721,6 +735,16 @@ static void test_task_queues(void **state)
                                    "already exists");
     assert_int_equal(lw_task_queue_create(f.ws, S(""), NULL, 0, NULL, &e),
                      LW_ERR_INVALID);
+
+    /* Fetch; an update to the same values changes nothing. */
+    f.clock.now += 1000;
+    assert_int_equal(lw_task_queue_fetch(f.ws, S(all), &q, &e), LW_OK);
+    assert_string_equal(lw_task_queue_friendly_name(q), "All");
+    lw_task_queue_release(q);
+    assert_int_equal(lw_task_queue_update(f.ws, S(all), S("All"),
+                                          S("1==1"), &q, &e), LW_OK);
+    assert_int_equal(lw_task_queue_date_updated(q), f.clock.now - 1000);
+    lw_task_queue_release(q);
 
     /* Updating the expression recomputes once. */
     assert_int_equal(lw_task_queue_update(f.ws, S(none), NULL, 0,

@@ -10,6 +10,7 @@
 
 #include "attrs.h"
 #include "common.h"
+#include "expr.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -195,7 +196,12 @@ LW_API lw_result lw_workspace_set_timeout_activity(lw_workspace *ws,
                                                    size_t len,
                                                    lw_error *err);
 
-/* Workspace snapshot: reference counting and getters. */
+/*
+ * Workspace snapshot.  retain adds a reference and returns its argument;
+ * release drops one (the last frees it; NULL is ignored).  Getters never
+ * fail and return strings owned by the snapshot.  All thread-safe.
+ * Since 0.1.0.
+ */
 LW_API lw_workspace_info *lw_workspace_info_retain(lw_workspace_info *info);
 LW_API void lw_workspace_info_release(lw_workspace_info *info);
 LW_API const char *lw_workspace_info_sid(const lw_workspace_info *info);
@@ -252,6 +258,11 @@ LW_API lw_result lw_activity_update(lw_workspace *ws, const char *sid,
 LW_API lw_result lw_activity_delete(lw_workspace *ws, const char *sid,
                                     size_t sid_len, lw_error *err);
 
+/*
+ * Activity snapshot: retain, release (NULL ignored) and getters, which
+ * never fail and return strings owned by the snapshot.  Thread-safe.
+ * Since 0.1.0.
+ */
 LW_API lw_activity *lw_activity_retain(lw_activity *a);
 LW_API void lw_activity_release(lw_activity *a);
 LW_API const char *lw_activity_sid(const lw_activity *a);
@@ -298,6 +309,11 @@ LW_API lw_result lw_task_queue_update(lw_workspace *ws, const char *sid,
 LW_API lw_result lw_task_queue_delete(lw_workspace *ws, const char *sid,
                                       size_t sid_len, lw_error *err);
 
+/*
+ * Task queue snapshot: retain, release (NULL ignored) and getters, which
+ * never fail and return strings owned by the snapshot.  Thread-safe.
+ * Since 0.1.0.
+ */
 LW_API lw_task_queue *lw_task_queue_retain(lw_task_queue *q);
 LW_API void lw_task_queue_release(lw_task_queue *q);
 LW_API const char *lw_task_queue_sid(const lw_task_queue *q);
@@ -413,7 +429,13 @@ LW_API lw_result lw_worker_add_pending_reservations(lw_workspace *ws,
                                                     int32_t delta,
                                                     lw_error *err);
 
-/* Worker snapshot: reference counting and getters. */
+/*
+ * Worker snapshot.  retain adds a reference and returns its argument;
+ * release drops one (the last frees it; NULL is ignored).  Getters never
+ * fail and return strings owned by the snapshot; dates are milliseconds
+ * since the epoch; the version starts at 0.  All thread-safe.
+ * Since 0.1.0.
+ */
 LW_API lw_worker *lw_worker_retain(lw_worker *w);
 LW_API void lw_worker_release(lw_worker *w);
 LW_API const char *lw_worker_sid(const lw_worker *w);
@@ -432,6 +454,32 @@ LW_API int64_t lw_worker_date_updated(const lw_worker *w);
 LW_API int64_t lw_worker_date_status_changed(const lw_worker *w);
 LW_API int64_t lw_worker_version(const lw_worker *w);
 LW_API uint32_t lw_worker_pending_reservations(const lw_worker *w);
+
+/*
+ * The symbol table of the workspace, for compiling expressions to use
+ * with lw_worker_matches() and lw_worker_explain().  Borrowed: valid
+ * while ws lives (lw_symtab_retain() to keep it).  Thread-safe.
+ */
+LW_API lw_symtab *lw_workspace_symtab(const lw_workspace *ws);
+
+/*
+ * Evaluate e against a worker snapshot as lists and task queues do: its
+ * attributes plus the built-ins sid, friendly_name, activity_sid and
+ * activity_name.  e must be compiled with the worker's workspace's
+ * symbol table; otherwise (or with a NULL argument) the result is false.
+ * Thread-safe.
+ */
+LW_API bool lw_worker_matches(const lw_expr *e, const lw_worker *w);
+
+/*
+ * Explain that evaluation comparison by comparison (formats, ownership
+ * and text as lw_expr_explain(); free *out with lw_free() and the
+ * workspace's allocator).  Returns LW_OK, LW_ERR_INVALID (NULL argument,
+ * another symbol table), LW_ERR_NOMEM.  Thread-safe.
+ */
+LW_API lw_result lw_worker_explain(const lw_expr *e, const lw_worker *w,
+                                   lw_explain_format format, char **out,
+                                   size_t *len, lw_error *err);
 
 /* ---------------------------------------------------------------------
  * Listing
@@ -535,7 +583,9 @@ LW_API lw_task_queue *lw_page_task_queue(const lw_page *p, size_t i);
 
 typedef void (*lw_event_fn)(void *user, const lw_event *ev);
 
-/* Set (or with NULL remove) the callback.  Thread-safe. */
+/* Set (or with NULL remove) the callback.  Changes committed after this
+ * returns use the new one; a call already under way on another thread may
+ * still be running the old one.  Thread-safe. */
 LW_API void lw_workspace_set_event_handler(lw_workspace *ws,
                                            lw_event_fn fn, void *user);
 
@@ -576,7 +626,8 @@ LW_API lw_result lw_workspace_export(lw_workspace *ws, char **out,
  * allocator, clock and random source; everything else comes from the
  * text, so exporting the result gives the same text back.  Returns LW_OK
  * and the handle in *out, LW_ERR_SYNTAX (not JSON), LW_ERR_INVALID (a
- * missing or wrong field, an inconsistency: the message names it),
+ * missing or wrong field, an inconsistency: the message names it), the
+ * code of an attribute document or expression in it that does not parse,
  * LW_ERR_NOMEM.  Thread-safe.
  */
 LW_API lw_result lw_workspace_import(const lw_workspace_options *opts,
