@@ -30,9 +30,9 @@ struct lw_rest_response {
     lw_allocator alloc;
     int32_t status;
     int32_t code;
-    char *body;            /* owned unless body_static */
+    const char *body;      /* owned or static text */
     size_t body_len;
-    bool body_static;
+    char *owned;           /* the body when it is owned */
     size_t header_count;
     const char *names[MAX_HEADERS];
     const char *values[MAX_HEADERS];
@@ -207,16 +207,15 @@ static void add_header(lw_rest_response *r, const char *name,
 
 static void set_static_body(lw_rest_response *r, const char *body)
 {
-    r->body = (char *)(uintptr_t)body;
+    r->body = body;
     r->body_len = strlen(body);
-    r->body_static = true;
 }
 
 /* Turn the response into 503 / 20503, whatever it held. */
 static void set_nomem(lw_rest_response *r)
 {
-    if (!r->body_static)
-        lw__free(&r->alloc, r->body);
+    lw__free(&r->alloc, r->owned);
+    r->owned = NULL;
     r->status = 503;
     r->code = 20503;
     r->header_count = 0;
@@ -290,8 +289,8 @@ static void finish_success(lw_rest_response *r, lw__ctx *c)
         set_static_body(r, "");
         return;
     }
-    r->body = lw__buf_take(&c->out, &r->body_len);
-    if (r->body == NULL) {
+    r->body = r->owned = lw__buf_take(&c->out, &r->body_len);
+    if (r->owned == NULL) {
         set_nomem(r);
         return;
     }
@@ -331,8 +330,8 @@ static void finish_error(lw_rest_response *r, lw__ctx *c, lw_result code)
     r->code = lw_result_twilio_code(code);
     lw__buf_init(&b, &r->alloc);
     lw__buf_error_body(&b, r->code, c->err.message, r->status);
-    r->body = lw__buf_take(&b, &r->body_len);
-    if (r->body == NULL) {
+    r->body = r->owned = lw__buf_take(&b, &r->body_len);
+    if (r->owned == NULL) {
         set_nomem(r);
         return;
     }
@@ -403,8 +402,7 @@ void lw_rest_response_free(lw_rest_response *resp)
     if (resp == NULL)
         return;
     a = resp->alloc;
-    if (!resp->body_static)
-        lw__free(&a, resp->body);
+    lw__free(&a, resp->owned);
     lw__free(&a, resp);
 }
 

@@ -61,10 +61,7 @@ static lw_result method_not_allowed(lw__ctx *c)
 
 /* ---- parameters ---------------------------------------------------------- */
 
-/*
- * Decode the parameters an operation reads: the body for POST, the query
- * string for GET.  Bodies over the limit are refused whatever the method.
- */
+/* Bodies over the limit are refused whatever the method (rule 9). */
 static lw_result check_body_size(lw__ctx *c)
 {
     if (c->req->body_len <= LW_REST_MAX_INPUT)
@@ -74,6 +71,10 @@ static lw_result check_body_size(lw__ctx *c)
                     LW_REST_MAX_INPUT);
 }
 
+/*
+ * Decode the parameters an operation reads: the body for POST, the query
+ * string for GET, nothing for DELETE.  f is left empty on failure.
+ */
 static lw_result read_params(lw__ctx *c, method m, lw__form *f)
 {
     const lw_rest_request *q = c->req;

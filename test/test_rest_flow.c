@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <time.h>
 
 #include <cmocka.h>
@@ -481,6 +482,24 @@ static void test_many_params(void **state)
     rt_expect(r, 201);
     free(body);
 
+    /* The same on a list, as a query string. */
+    body = many_params(10000, "FriendlyName=Last", "&Available=false");
+    q.method = "GET";
+    q.body = NULL;
+    q.query = body;
+    r = rt_send(&t, &q);
+    j = rt_json(r);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "workers")),
+                     1);
+    assert_non_null(strstr(lw_rest_response_body(r, NULL),
+                           "Workers?FriendlyName=Last&Available=false&"
+                           "PageSize=50&Page=0\""));
+    cJSON_Delete(j);
+    rt_expect(r, 200);
+    free(body);
+    q.method = "POST";
+    q.query = NULL;
+
     /* ... but one broken among them refuses the request. */
     body = many_params(10000, "FriendlyName=Other", "&Z=%Z");
     q.body = body;
@@ -632,6 +651,35 @@ static void test_adapter(void **state)
     lw_rest_destroy(NULL);
     lw_workspace_free(a);
     lw_workspace_free(b);
+}
+
+/* Links are written unescaped: a base URL that would break the JSON is
+ * refused when the workspace is attached. */
+static void test_unrenderable_base_url(void **state)
+{
+    static const char *const urls[] = {"http://a\"b", "http://a\\b"};
+    lw_workspace_options *o;
+    lw_workspace *ws;
+    lw_rest *rest;
+    lw_error err;
+    size_t i;
+
+    (void)state;
+    assert_int_equal(lw_rest_create(NULL, &rest, NULL), LW_OK);
+    for (i = 0; i < 2; i++) {
+        assert_int_equal(lw_workspace_options_create(NULL, &o), LW_OK);
+        if (lw_workspace_options_set_base_url(o, urls[i],
+                                              strlen(urls[i])) != LW_OK) {
+            lw_workspace_options_free(o);
+            continue;
+        }
+        assert_int_equal(lw_workspace_create(o, &ws, NULL), LW_OK);
+        lw_workspace_options_free(o);
+        assert_int_equal(lw_rest_attach(rest, ws, &err), LW_ERR_INVALID);
+        assert_int_equal(lw_rest_detach(rest, ws, NULL), LW_ERR_NOT_FOUND);
+        lw_workspace_free(ws);
+    }
+    lw_rest_destroy(rest);
 }
 
 /* ---- out of memory ------------------------------------------------------- */
@@ -804,6 +852,93 @@ static void test_oom_adapter(void **state)
     lw_workspace_free(ws);
 }
 
+/* ---- threads ------------------------------------------------------------ */
+
+typedef struct racer {
+    resttest *t;
+    int id;
+    int failures;
+} racer;
+
+/* Create, list, update and delete workers of its own, many times. */
+static void *race(void *arg)
+{
+    racer *r = arg;
+    int i;
+
+    for (i = 0; i < 200; i++) {
+        lw_rest_response *resp;
+        char body[64], path[128];
+        cJSON *j;
+
+        snprintf(body, sizeof body, "FriendlyName=T%d-%d", r->id, i);
+        resp = rt_call(r->t, "POST", WORKERS, NULL, body);
+        if (lw_rest_response_status(resp) != 201) {
+            r->failures++;
+            lw_rest_response_free(resp);
+            continue;
+        }
+        j = rt_json(resp);
+        snprintf(path, sizeof path, "%s/%s", WORKERS,
+                 cJSON_GetObjectItem(j, "sid")->valuestring);
+        cJSON_Delete(j);
+        lw_rest_response_free(resp);
+
+        resp = rt_call(r->t, "GET", WORKERS, "PageSize=5", NULL);
+        r->failures += lw_rest_response_status(resp) != 200;
+        lw_rest_response_free(resp);
+        resp = rt_call(r->t, "POST", path, NULL, "Attributes=%7B%7D");
+        r->failures += lw_rest_response_status(resp) != 200;
+        lw_rest_response_free(resp);
+        resp = rt_call(r->t, "DELETE", path, NULL, NULL);
+        r->failures += lw_rest_response_status(resp) != 204;
+        lw_rest_response_free(resp);
+    }
+    return NULL;
+}
+
+static void test_threads(void **state)
+{
+    resttest t;
+    racer racers[4];
+    pthread_t threads[4];
+    lw_workspace *other;
+    lw_workspace_options *o;
+    size_t i;
+
+    /* The counting allocator is not thread-safe: the C library's here. */
+    (void)state;
+    memset(&t, 0, sizeof t);
+    assert_int_equal(lw_workspace_options_create(NULL, &o), LW_OK);
+    assert_int_equal(lw_workspace_options_set_workspace_sid(o, RT_WORKSPACE,
+                                                            34), LW_OK);
+    assert_int_equal(lw_workspace_create(o, &t.ws, NULL), LW_OK);
+    lw_workspace_options_free(o);
+    assert_int_equal(lw_rest_create(NULL, &t.rest, NULL), LW_OK);
+    assert_int_equal(lw_rest_attach(t.rest, t.ws, NULL), LW_OK);
+    assert_int_equal(lw_workspace_create(NULL, &other, NULL), LW_OK);
+    for (i = 0; i < 4; i++) {
+        racers[i].t = &t;
+        racers[i].id = (int)i;
+        racers[i].failures = 0;
+        assert_int_equal(pthread_create(&threads[i], NULL, race,
+                                        &racers[i]), 0);
+    }
+    /* Attach and detach another workspace meanwhile. */
+    for (i = 0; i < 200; i++) {
+        assert_int_equal(lw_rest_attach(t.rest, other, NULL), LW_OK);
+        assert_int_equal(lw_rest_detach(t.rest, other, NULL), LW_OK);
+    }
+    for (i = 0; i < 4; i++) {
+        assert_int_equal(pthread_join(threads[i], NULL), 0);
+        assert_int_equal(racers[i].failures, 0);
+    }
+    assert_int_equal(lw_workspace_worker_count(t.ws), 0);
+    lw_workspace_free(other);
+    lw_rest_destroy(t.rest);
+    lw_workspace_free(t.ws);
+}
+
 /* ---- speed --------------------------------------------------------------- */
 
 static double now_us(void)
@@ -883,11 +1018,13 @@ int main(void)
         cmocka_unit_test(test_hostile_paths),
         cmocka_unit_test(test_bad_arguments),
         cmocka_unit_test(test_adapter),
+        cmocka_unit_test(test_unrenderable_base_url),
         cmocka_unit_test(test_oom_create),
         cmocka_unit_test(test_oom_update),
         cmocka_unit_test(test_oom_list),
         cmocka_unit_test(test_oom_fetch_and_errors),
         cmocka_unit_test(test_oom_adapter),
+        cmocka_unit_test(test_threads),
         cmocka_unit_test(test_page_speed),
     };
 

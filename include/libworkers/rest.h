@@ -69,7 +69,9 @@ LW_API lw_result lw_rest_attach(lw_rest *rest, lw_workspace *ws,
 /*
  * Stop serving ws.  When this returns, no request of the adapter uses ws
  * any more and the host may destroy it.  Returns LW_OK, LW_ERR_INVALID or
- * LW_ERR_NOT_FOUND (ws is not attached).  Thread-safe.  Since 0.1.0.
+ * LW_ERR_NOT_FOUND (ws is not attached).  Thread-safe, but not from
+ * inside lw_rest_handle() on the same adapter (a workspace event callback
+ * run by a request), which would wait for itself.  Since 0.1.0.
  */
 LW_API lw_result lw_rest_detach(lw_rest *rest, lw_workspace *ws,
                                 lw_error *err);
