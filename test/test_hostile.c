@@ -1677,6 +1677,117 @@ static void test_rest_table(void **state)
     free(a);
 }
 
+/* ---- import of every field spoiled ------------------------------------ */
+
+/* Replacement values a field is spoiled with (NULL: the field removed). */
+static const char *const spoilers[] = {
+    NULL, "1.5", "-1", "\"x\"", "null", "{}", "[]", "true",
+    "\"WK0123456789abcdef0123456789abcdef\"", "1e300", "\"\"",
+};
+#define NSPOIL (sizeof spoilers / sizeof spoilers[0])
+
+typedef struct spoil_count {
+    size_t tried, refused;
+} spoil_count;
+
+/* Import text: refused with LW_ERR_INVALID and a message (or the code of
+ * an attribute document or expression inside that does not parse), or
+ * accepted, exporting text that imports back to itself. */
+static void import_spoiled(const char *text, spoil_count *n)
+{
+    testalloc ta;
+    lw_workspace_options *o;
+    lw_workspace *ws = NULL;
+    lw_error e;
+    lw_result rc;
+
+    testalloc_init(&ta);
+    assert_int_equal(lw_workspace_options_create(&ta.alloc, &o), LW_OK);
+    rc = lw_workspace_import(o, text, strlen(text), &ws, &e);
+    n->tried++;
+    if (rc != LW_OK) {
+        if ((rc != LW_ERR_INVALID && rc != LW_ERR_SYNTAX &&
+             rc != LW_ERR_TOO_LARGE) || e.code != rc || e.message[0] == 0)
+            fail_msg("%s \"%s\" for %.300s", lw_result_name(rc), e.message,
+                     text);
+        assert_null(ws);
+        n->refused++;
+    } else {
+        char *out = NULL;
+        lw_workspace *again = NULL;
+
+        assert_int_equal(lw_workspace_export(ws, &out, NULL, NULL), LW_OK);
+        assert_int_equal(lw_workspace_import(o, out, strlen(out), &again,
+                                             NULL), LW_OK);
+        lw_free(&ta.alloc, out);
+        lw_workspace_free(again);
+        lw_workspace_free(ws);
+    }
+    lw_workspace_options_free(o);
+    assert_int_equal(ta.live, 0);
+}
+
+/* Spoil member path[depth - 1] (indexes from the root) of a fresh copy
+ * of text with spoiler k, and import the result. */
+static void spoil_one(const char *text, const int *path, int depth, size_t k,
+                      spoil_count *n)
+{
+    cJSON *root = cJSON_Parse(text), *node = root, *it;
+    char *out, *key;
+    int d;
+
+    for (d = 0; d + 1 < depth; d++)
+        node = cJSON_GetArrayItem(node, path[d]);
+    it = cJSON_GetArrayItem(node, path[depth - 1]);
+    key = strdup(it->string);
+    if (spoilers[k] != NULL)
+        cJSON_ReplaceItemInObjectCaseSensitive(node, key,
+                                               cJSON_Parse(spoilers[k]));
+    else
+        cJSON_DeleteItemFromObjectCaseSensitive(node, key);
+    out = cJSON_PrintUnformatted(root);
+    import_spoiled(out, n);
+    free(out);
+    free(key);
+    cJSON_Delete(root);
+}
+
+/* Spoil every member of every object under node, one at a time. */
+static void spoil_all(const char *text, const cJSON *node, int *path,
+                      int depth, spoil_count *n)
+{
+    int i, size = cJSON_GetArraySize(node);
+    size_t k;
+
+    for (i = 0; i < size && depth < 16; i++) {
+        const cJSON *it = cJSON_GetArrayItem(node, i);
+
+        path[depth] = i;
+        for (k = 0; cJSON_IsObject(node) && k < NSPOIL; k++)
+            spoil_one(text, path, depth + 1, k, n);
+        if (cJSON_IsObject(it) || cJSON_IsArray(it))
+            spoil_all(text, it, path, depth + 1, n);
+    }
+}
+
+static void test_import_spoiled(void **state)
+{
+    ctx *c = &C;
+    char *text = export_of(c->t.ws);
+    cJSON *root = cJSON_Parse(text);
+    spoil_count n = {0, 0};
+    int path[16];
+
+    (void)state;
+    assert_non_null(root);
+    spoil_all(text, root, path, 0, &n);
+    printf("import: %zu spoiled exports, %zu refused\n", n.tried,
+           n.refused);
+    assert_true(n.refused * 2 > n.tried);
+    cJSON_Delete(root);
+    free(text);
+}
+
 static void test_count(void **state)
 {
     (void)state;
@@ -1689,6 +1800,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_table),
         cmocka_unit_test(test_rest_table),
+        cmocka_unit_test(test_import_spoiled),
         cmocka_unit_test(test_count),
     };
 
