@@ -204,6 +204,35 @@ static void test_unrenderable_base_url(void **state)
     lw_workspace_free(ws);
 }
 
+/* An expression of another table, or NULL, matches nothing. */
+static void test_matches_foreign(void **state)
+{
+    lw_workspace *ws;
+    lw_symtab *other;
+    lw_expr *mine = NULL, *theirs = NULL;
+    lw_worker *w = NULL;
+
+    (void)state;
+    assert_int_equal(lw_workspace_create(NULL, &ws, NULL), LW_OK);
+    assert_int_equal(lw_symtab_create(NULL, &other), LW_OK);
+    assert_int_equal(lw_worker_create(ws, S("a"), NULL, 0, NULL, 0, &w,
+                                      NULL), LW_OK);
+    assert_int_equal(lw_expr_compile(lw_workspace_symtab(ws), S("1 == 1"),
+                                     &mine, NULL), LW_OK);
+    assert_int_equal(lw_expr_compile(other, S("1 == 1"), &theirs, NULL),
+                     LW_OK);
+    assert_true(lw_worker_matches(mine, w));
+    assert_false(lw_worker_matches(theirs, w));
+    assert_false(lw_worker_matches(NULL, w));
+    assert_false(lw_worker_matches(mine, NULL));
+    assert_null(lw_workspace_symtab(NULL));
+    lw_expr_free(mine);
+    lw_expr_free(theirs);
+    lw_symtab_release(other);
+    lw_worker_release(w);
+    lw_workspace_free(ws);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -213,6 +242,7 @@ int main(void)
         cmocka_unit_test(test_escaped_names),
         cmocka_unit_test(test_response_getters),
         cmocka_unit_test(test_unrenderable_base_url),
+        cmocka_unit_test(test_matches_foreign),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

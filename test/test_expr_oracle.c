@@ -523,11 +523,34 @@ static void listed(shop *s, const char *text, const char *queue,
     lw_query_free(q);
 }
 
+/* lw_worker_matches() on each worker's snapshot agrees with want. */
+static void check_matches(shop *s, const char *text, const bool *want)
+{
+    lw_expr *e = NULL;
+    size_t d;
+
+    assert_int_equal(lw_expr_compile(lw_workspace_symtab(s->ws), text,
+                                     strlen(text), &e, NULL), LW_OK);
+    for (d = 0; d < NDOCS; d++) {
+        lw_worker *w = NULL;
+
+        assert_int_equal(lw_worker_fetch(s->ws, s->sids[d], 34, &w, NULL),
+                         LW_OK);
+        if (lw_worker_matches(e, w) != want[d])
+            fail_msg("\"%s\" (matches) on w%zu: %d, the oracle says %d",
+                     text, d, !want[d], want[d]);
+        lw_worker_release(w);
+    }
+    lw_expr_free(e);
+}
+
 static void check_store(shop *s, const char *text, const bool *want)
 {
     bool got[NDOCS];
     lw_task_queue *tq = NULL;
     size_t d, pass;
+
+    check_matches(s, text, want);
 
     assert_int_equal(lw_task_queue_create(s->ws, "Q", 1, text, strlen(text),
                                           &tq, NULL), LW_OK);

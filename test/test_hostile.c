@@ -344,6 +344,39 @@ H(explain_null_out)
                            err);
 }
 
+/* Explain alice against e (NULL: one of A's own table). */
+static lw_result w_explain(ctx *c, const lw_expr *e, bool own, int format,
+                           bool out, lw_error *err)
+{
+    lw_worker *w = NULL;
+    lw_expr *mine = NULL;
+    char *text = NULL;
+    lw_result rc;
+
+    assert_int_equal(lw_worker_fetch(c->t.ws, S(c->alice), &w, NULL),
+                     LW_OK);
+    if (own)
+        assert_int_equal(lw_expr_compile(lw_workspace_symtab(c->t.ws),
+                                         S("a == 1"), &mine, NULL), LW_OK);
+    rc = lw_worker_explain(own ? mine : e, w, format, out ? &text : NULL,
+                           NULL, err);
+    assert_null(text);
+    lw_expr_free(mine);
+    lw_worker_release(w);
+    return rc;
+}
+
+H(wx_null_expr)   { return w_explain(c, NULL, false, 0, true, err); }
+H(wx_foreign)     { return w_explain(c, c->expr, false, 0, true, err); }
+H(wx_format)      { return w_explain(c, NULL, true, 9, true, err); }
+H(wx_null_out)    { return w_explain(c, NULL, true, 1, false, err); }
+H(wx_null_worker)
+{
+    char *text = NULL;
+
+    return lw_worker_explain(c->expr, NULL, 0, &text, NULL, err);
+}
+
 /* ---- options and workspaces ------------------------------------------- */
 
 /* Run set on fresh options and free them. */
@@ -1158,6 +1191,16 @@ static const hostile cases[] = {
     CASE(explain_format, LW_ERR_INVALID, "explain: unknown format 7"),
     CASE(explain_null_out, LW_ERR_INVALID,
          "explain: program, subject and out are required"),
+    CASE(wx_null_expr, LW_ERR_INVALID,
+         "explain: expression, worker and out are required"),
+    CASE(wx_foreign, LW_ERR_INVALID,
+         "explain: the expression was compiled with another workspace's "
+         "symbol table"),
+    CASE(wx_format, LW_ERR_INVALID, "explain: unknown format 9"),
+    CASE(wx_null_out, LW_ERR_INVALID,
+         "explain: expression, worker and out are required"),
+    CASE(wx_null_worker, LW_ERR_INVALID,
+         "explain: expression, worker and out are required"),
     CASE(opt_account_short, LW_ERR_INVALID, NULL),
     CASE(opt_account_upper, LW_ERR_INVALID, NULL),
     CASE(opt_workspace_prefix, LW_ERR_INVALID, NULL),

@@ -283,6 +283,37 @@ static lw_result op_expr_explain(env *e, const void *arg)
     return rc;
 }
 
+/* Explain a worker against an expression of its workspace's table. */
+static lw_result op_worker_explain(env *e, const void *arg)
+{
+    static const char text[] = "friendly_name == 'alice' AND level > 3";
+    lw_expr *x = NULL;
+    lw_worker *w = NULL;
+    char *out = NULL;
+    size_t len = 0, calls = e->t.ta.calls, fail_at = e->t.ta.fail_at;
+    lw_result rc;
+
+    /* The expression and the snapshot are set-up, outside the window. */
+    e->t.ta.fail_at = 0;
+    assert_int_equal(lw_expr_compile(lw_workspace_symtab(e->t.ws), S(text),
+                                     &x, NULL), LW_OK);
+    assert_int_equal(lw_worker_fetch(e->t.ws, S(e->alice), &w, NULL),
+                     LW_OK);
+    e->t.ta.calls = calls;
+    e->t.ta.fail_at = fail_at;
+    assert_true(lw_worker_matches(x, w));
+    rc = lw_worker_explain(x, w, *(const int *)arg, &out, &len, NULL);
+    if (rc == LW_OK) {
+        assert_int_equal(strlen(out), len);
+        lw_free(lw_workspace_allocator(e->t.ws), out);
+    } else {
+        assert_null(out);
+    }
+    lw_worker_release(w);
+    lw_expr_free(x);
+    return rc;
+}
+
 /* ---- workspace ------------------------------------------------------- */
 
 static lw_result op_options(env *e, const void *arg)
@@ -838,6 +869,8 @@ static const op fixed_ops[] = {
      "NOT contact.email CONTAINS '@x' AND tags[0] != 1.5", false},
     {"expr_explain_text", op_expr_explain, &explain_text, false},
     {"expr_explain_json", op_expr_explain, &explain_json, false},
+    {"worker_explain_text", op_worker_explain, &explain_text, false},
+    {"worker_explain_json", op_worker_explain, &explain_json, false},
     {"options", op_options, NULL, false},
     {"workspace_create", op_workspace_create, NULL, false},
     {"workspace_fetch", op_workspace_fetch, NULL, false},
