@@ -207,6 +207,7 @@ fuzz: $(FUZZ_BIN)
 	  echo "== fuzz $$name for $(FUZZ_SECONDS)s"; \
 	  $$f $$dict -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
 	      -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 \
+	      -artifact_prefix=$(B)/fuzz/$$name- \
 	      $(B)/fuzz/corpus/$$name test/fuzz/corpus/$$name \
 	      2> $(B)/fuzz/$$name.log || \
 	      { tail -40 $(B)/fuzz/$$name.log; exit 1; }; \
