@@ -49,6 +49,11 @@ static const operand rights[] = {
     {"['q', 'r', 't', 'u', 'v', 'w', 'y', 'z', 'abc', '5']",
      "[\"q\",\"r\",\"t\",\"u\",\"v\",\"w\",\"y\",\"z\",\"abc\",\"5\"]"},
     {"'xabcx'", "\"xabcx\""}, {"'zz'", "\"zz\""},
+    {"'sixty-four bytes, with abc near its end zz'",
+     "\"sixty-four bytes, with abc near its end zz\""},
+    {"'sixty-four bytes, with abd near'",
+     "\"sixty-four bytes, with abd near\""},
+    {"'long string of'", "\"long string of\""},
     {"arr", NULL}, {"o.a", NULL},
 };
 
