@@ -3,11 +3,13 @@
  * input bytes are decoded into a sequence of workspace operations
  * (create, update with and without versions, delete, pending
  * reservations, page walks with filters and changes between pages,
- * export/import, clock moves).  A tiny reference model predicts each
- * answer; after every step the workspace must agree with the model: the
- * cap, names unique ignoring ASCII case, versions, pending counts,
- * activities, and a failed step must change nothing.  Page walks must
- * neither skip nor repeat a worker present for the whole walk.
+ * task queues created, retargeted and deleted, export/import, clock
+ * moves).  A tiny reference model predicts each answer; after every step
+ * the workspace must agree with the model: the cap, names unique ignoring
+ * ASCII case, versions, pending counts, activities, each queue's workers
+ * (listed by TaskQueueSid) exactly those lw_worker_matches() selects, and
+ * a failed step must change nothing.  Page walks must neither skip nor
+ * repeat a worker present for the whole walk.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -21,6 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define MAX_WORKERS 8
 #define MAX_STEPS 64
 #define NACT 4
+#define MAX_QUEUES 3
 
 /* ---- the model ------------------------------------------------------ */
 
@@ -42,6 +45,12 @@ typedef struct model {
     mworker w[MAX_WORKERS];
     int n;
     int made;          /* names handed out to walk-time creations */
+    struct {
+        char sid[35];
+        char name[8];
+        int expr;      /* index into queue_exprs */
+    } q[MAX_QUEUES];
+    int nq;
 } model;
 
 typedef struct reader {
@@ -60,6 +69,14 @@ static const char *const attrs_texts[] = {
 };
 #define NATTRS 5
 #define NVALID_ATTRS 3
+
+/* Target-workers expressions of the queues. */
+static const char *const queue_exprs[] = {
+    "skills HAS 'a'", "level > 3", "friendly_name == 'alice'",
+    "activity_name == 'Available'", "1 == 1",
+    "level >= 7 OR NOT skills HAS 'a'"
+};
+#define NQEXPRS 6
 
 /* Offline (the default), Available, Unavailable, Busy. */
 static const bool act_available[NACT] = {false, true, false, false};
@@ -211,9 +228,50 @@ static void check_worker(const model *m, const mworker *w)
     lw_worker_release(s);
 }
 
+/* The workers listed for queue qi are those its expression matches. */
+static void check_queue(const model *m, int qi)
+{
+    const char *text = queue_exprs[m->q[qi].expr];
+    lw_expr *e = NULL;
+    lw_query *q;
+    lw_page *p = NULL;
+    int i, want = 0;
+
+    if (lw_expr_compile(lw_workspace_symtab(m->ws), text, strlen(text), &e,
+                        NULL) != LW_OK ||
+        lw_query_create(m->ws, &q) != LW_OK ||
+        lw_query_set_task_queue_sid(q, m->q[qi].sid, 34) != LW_OK ||
+        lw_query_set_page_size(q, 1000) != LW_OK ||
+        lw_worker_list(m->ws, q, &p, NULL) != LW_OK)
+        fail("queue listing");
+    for (i = 0; i < m->n; i++) {
+        lw_worker *w = NULL;
+        bool listed = false;
+        size_t k;
+
+        if (lw_worker_fetch(m->ws, m->w[i].sid, 34, &w, NULL) != LW_OK)
+            fail("fetch");
+        for (k = 0; k < lw_page_count(p); k++)
+            listed = listed || strcmp(lw_worker_sid(lw_page_worker(p, k)),
+                                      m->w[i].sid) == 0;
+        if (listed != lw_worker_matches(e, w))
+            fail("a queue's workers differ from its expression");
+        want += listed;
+        lw_worker_release(w);
+    }
+    if (lw_page_count(p) != (size_t)want)
+        fail("a queue lists a worker that is not in the model");
+    lw_page_free(p);
+    lw_query_free(q);
+    lw_expr_free(e);
+}
+
 static void check_model(const model *m)
 {
     int i;
+
+    for (i = 0; i < m->nq; i++)
+        check_queue(m, i);
 
     if (lw_workspace_worker_count(m->ws) != (uint32_t)m->n ||
         (uint32_t)m->n > m->cap)
@@ -564,6 +622,57 @@ static void op_walk(model *m, reader *r)
         check_walk(&k);
 }
 
+/* ---- task queues ------------------------------------------------------- */
+
+static int queue_named(const model *m, const char *name)
+{
+    int i;
+
+    for (i = 0; i < m->nq; i++)
+        if (same_name(m->q[i].name, name))
+            return i;
+    return -1;
+}
+
+static void op_queue(model *m, reader *r)
+{
+    uint8_t a = next(r), b = next(r);
+    const char *text = queue_exprs[b % NQEXPRS];
+    char name[8];
+    lw_task_queue *tq = NULL;
+    lw_result rc;
+    int i;
+
+    snprintf(name, sizeof name, "%c%d", (a & 4) ? 'Q' : 'q', a % 4);
+    if (a % 3 == 0 || m->nq == 0) {
+        bool dup = queue_named(m, name) >= 0;
+
+        if (m->nq >= MAX_QUEUES && !dup)
+            return;
+        rc = lw_task_queue_create(m->ws, name, strlen(name), text,
+                                  strlen(text), &tq, NULL);
+        expect(rc, dup ? LW_ERR_DUPLICATE : LW_OK, "queue create");
+        if (rc == LW_OK) {
+            strcpy(m->q[m->nq].sid, lw_task_queue_sid(tq));
+            strcpy(m->q[m->nq].name, name);
+            m->q[m->nq++].expr = b % NQEXPRS;
+            lw_task_queue_release(tq);
+        }
+        return;
+    }
+    i = (a / 4) % m->nq;
+    if (a % 3 == 1) {
+        expect(lw_task_queue_update(m->ws, m->q[i].sid, 34, NULL, 0, text,
+                                    strlen(text), NULL, NULL), LW_OK,
+               "queue update");
+        m->q[i].expr = b % NQEXPRS;
+        return;
+    }
+    expect(lw_task_queue_delete(m->ws, m->q[i].sid, 34, NULL), LW_OK,
+           "queue delete");
+    m->q[i] = m->q[--m->nq];
+}
+
 /* ---- export and import -------------------------------------------------- */
 
 static void op_reload(model *m)
@@ -615,10 +724,12 @@ static void step(model *m, reader *r)
         op_walk(m, r);
         break;
     default:
-        if (op & 8)
+        if (((op >> 3) & 3) == 0)
+            m->now += 1000 * (int64_t)(op >> 5);
+        else if (((op >> 3) & 3) == 1)
             op_reload(m);
         else
-            m->now += 1000 * (int64_t)(op / 16);
+            op_queue(m, r);
         break;
     }
     /* A step that left the model alone must have left the store alone. */
