@@ -3,12 +3,13 @@
  * input bytes are decoded into a sequence of workspace operations
  * (create, update with and without versions, delete, pending
  * reservations, page walks with filters and changes between pages,
- * task queues created, retargeted and deleted, export/import, clock
- * moves).  A tiny reference model predicts each answer; after every step
- * the workspace must agree with the model: the cap, names unique ignoring
- * ASCII case, versions, pending counts, activities, each queue's workers
- * (listed by TaskQueueSid) exactly those lw_worker_matches() selects, and
- * a failed step must change nothing.  Page walks must neither skip nor
+ * task queues created, retargeted and deleted, activity renames and
+ * refused deletions, export/import, clock moves).  A tiny reference
+ * model predicts each answer; after every step the workspace must agree
+ * with the model: the cap, names unique ignoring ASCII case, versions,
+ * pending counts, activities, each queue's workers (listed by
+ * TaskQueueSid) exactly those lw_worker_matches() selects, and a failed
+ * step must change nothing.  Page walks must neither skip nor
  * repeat a worker present for the whole walk.
  */
 #include <stdint.h>
@@ -74,9 +75,9 @@ static const char *const attrs_texts[] = {
 static const char *const queue_exprs[] = {
     "skills HAS 'a'", "level > 3", "friendly_name == 'alice'",
     "activity_name == 'Available'", "1 == 1",
-    "level >= 7 OR NOT skills HAS 'a'"
+    "level >= 7 OR NOT skills HAS 'a'", "activity_name IN ['Ready', 'x']"
 };
-#define NQEXPRS 6
+#define NQEXPRS 7
 
 /* Offline (the default), Available, Unavailable, Busy. */
 static const bool act_available[NACT] = {false, true, false, false};
@@ -673,6 +674,35 @@ static void op_queue(model *m, reader *r)
     m->q[i] = m->q[--m->nq];
 }
 
+/* Rename the Busy activity (the queue on activity_name must follow), or
+ * try to delete an activity: refused while a worker is in it or while it
+ * is the default. */
+static void op_activity(model *m, reader *r)
+{
+    static const char *const names_busy[] = {"Busy", "busy-2", "Ready"};
+    uint8_t a = next(r);
+    int i, act = a % NACT;
+    lw_result rc, want = LW_OK;
+
+    if (a & 4) {
+        const char *name = names_busy[(a / 8) % 3];
+
+        rc = lw_activity_update(m->ws, m->act_sid[3], 34, name,
+                                strlen(name), NULL, NULL);
+        expect(rc, LW_OK, "activity rename");
+        return;
+    }
+    for (i = 0; i < m->n; i++)
+        if (m->w[i].act == act)
+            want = LW_ERR_IN_USE;
+    if (act == 0)
+        want = LW_ERR_IN_USE;
+    if (want == LW_OK)
+        return;     /* the model keeps its four activities */
+    expect(lw_activity_delete(m->ws, m->act_sid[act], 34, NULL), want,
+           "activity delete");
+}
+
 /* ---- export and import -------------------------------------------------- */
 
 static void op_reload(model *m)
@@ -728,8 +758,10 @@ static void step(model *m, reader *r)
             m->now += 1000 * (int64_t)(op >> 5);
         else if (((op >> 3) & 3) == 1)
             op_reload(m);
-        else
+        else if (((op >> 3) & 3) == 2)
             op_queue(m, r);
+        else
+            op_activity(m, r);
         break;
     }
     /* A step that left the model alone must have left the store alone. */
