@@ -1720,6 +1720,77 @@ static void test_rest_table(void **state)
     free(a);
 }
 
+/* ---- REST: 10 MB in every part of a request ----------------------------- */
+
+typedef struct huge_case {
+    int part;          /* 0 method, 1 path, 2 query, 3 body, 4 If-Match,
+                        * 5 Authorization */
+    int32_t status;
+    const char *message;
+} huge_case;
+
+static const huge_case huge_cases[] = {
+    {0, 405, "is not allowed on this resource"},
+    {1, 404, "The requested resource was not found"},
+    {2, 400, "1048576"},
+    {3, 400, "1048576"},
+    {4, 412, "not the expected one"},
+    {5, 401, "Authenticate"},
+};
+
+static void test_rest_huge(void **state)
+{
+    ctx *c = &C;
+    char *before = export_of(c->t.ws), *after;
+    const char *auth = rt_basic(RT_ACCOUNT, RT_TOKEN);
+    const char *list = RT_WS_PATH "/Workers";
+    char path[1024];
+    size_t i, big_len = strlen(c->big);
+
+    (void)state;
+    snprintf(path, sizeof path, "%s/Workers/%s", RT_WS_PATH, c->alice);
+    for (i = 0; i < sizeof huge_cases / sizeof huge_cases[0]; i++) {
+        const huge_case *h = &huge_cases[i];
+        const char *im[1] = {c->big};
+        size_t iml[1] = {big_len};
+        lw_rest_request q;
+        lw_rest_response *r = NULL;
+        cJSON *j;
+
+        memset(&q, 0, sizeof q);
+        /* The query is read by GET only (a POST ignores it). */
+        q.method = h->part == 0 ? c->big : h->part == 2 ? "GET" : "POST";
+        q.method_len = h->part == 0 ? big_len : strlen(q.method);
+        q.path = h->part == 1 ? c->big : h->part == 2 ? list : path;
+        q.path_len = h->part == 1 ? big_len : strlen(q.path);
+        q.query = h->part == 2 ? c->big : NULL;
+        q.query_len = h->part == 2 ? big_len : 0;
+        q.body = h->part == 3 ? c->big : "FriendlyName=x";
+        q.body_len = h->part == 3 ? big_len : 14;
+        if (h->part == 4) {
+            q.if_match = im;
+            q.if_match_len = iml;
+            q.if_match_count = 1;
+        }
+        q.authorization = h->part == 5 ? c->big : auth;
+        q.authorization_len = h->part == 5 ? big_len : strlen(auth);
+        assert_int_equal(lw_rest_handle(c->t.rest, &q, &r, NULL), LW_OK);
+        j = rt_json(r);
+        if (lw_rest_response_status(r) != h->status ||
+            strstr(cJSON_GetStringValue(cJSON_GetObjectItem(j, "message")),
+                   h->message) == NULL)
+            fail_msg("huge part %d: %d %.200s", h->part,
+                     (int)lw_rest_response_status(r),
+                     lw_rest_response_body(r, NULL));
+        cJSON_Delete(j);
+        lw_rest_response_free(r);
+        after = export_of(c->t.ws);
+        assert_string_equal(before, after);
+        free(after);
+    }
+    free(before);
+}
+
 /* ---- import of every field spoiled ------------------------------------ */
 
 /* Replacement values a field is spoiled with (NULL: the field removed). */
@@ -1844,6 +1915,7 @@ int main(void)
         cmocka_unit_test(test_table),
         cmocka_unit_test(test_rest_table),
         cmocka_unit_test(test_import_spoiled),
+        cmocka_unit_test(test_rest_huge),
         cmocka_unit_test(test_count),
     };
 
