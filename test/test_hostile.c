@@ -43,7 +43,6 @@ typedef struct ctx {
     char *big;        /* BIG bytes of 'a', NUL-terminated */
     char *deep_json;  /* {"a": then DEEP '[' */
     char *deep_expr;  /* DEEP '(' then "a == 1" */
-    char *big_body;   /* "FriendlyName=x&Attributes=" + 2 MB */
     char *big_import; /* an export with a 10 MB attribute string */
 } ctx;
 
@@ -189,8 +188,6 @@ static int set_up(void **state)
     c->big = repeat("", 'a', BIG, "");
     c->deep_json = repeat("{\"a\":", '[', DEEP, "");
     c->deep_expr = repeat("", '(', DEEP, "a == 1");
-    c->big_body = repeat("FriendlyName=x&Attributes=%7B%22a%22%3A%22", 'a',
-                         2u << 20, "%22%7D");
     c->big_import = repeat("{\"workspace\":\"", 'a', BIG, "\"}");
     return 0;
 }
@@ -203,7 +200,6 @@ static int tear_down(void **state)
     free(c->big);
     free(c->deep_json);
     free(c->deep_expr);
-    free(c->big_body);
     free(c->big_import);
     lw_expr_free(c->expr);
     lw_attrs_release(c->doc);
