@@ -574,8 +574,12 @@ static bool doc_subject(const lw_expr *e, const lw_attrs *doc,
         s->root = &empty_root;
         return true;
     }
+    if (doc->syms != e->syms) {
+        s->root = &empty_root;
+        return false;
+    }
     s->root = lw__attrs_root(doc);
-    return doc->syms == e->syms;
+    return true;
 }
 
 bool lw_expr_eval(const lw_expr *e, const lw_attrs *root)
@@ -587,21 +591,36 @@ bool lw_expr_eval(const lw_expr *e, const lw_attrs *root)
     return lw__expr_eval(e, &s);
 }
 
+/*
+ * The public scan: documents go through the block scan 64 at a time;
+ * one from another symbol table is evaluated as an empty object and then
+ * left out.
+ */
 size_t lw_expr_filter(const lw_expr *e, const lw_attrs *const *docs,
                       size_t n, uint32_t *out_index)
 {
-    uint32_t hints[LW__EXPR_SLOTS] = {0};
-    size_t i, count = 0;
-    lw__subject s;
+    lw__subject subj[64];
+    uint32_t idx[64];
+    size_t base, i, count = 0;
 
     if (e == NULL || (docs == NULL && n > 0))
         return 0;
-    for (i = 0; i < n; i++) {
-        if (!doc_subject(e, docs[i], &s) || !run(e, &s, hints))
-            continue;
-        if (out_index != NULL)
-            out_index[count] = (uint32_t)i;
-        count++;
+    for (base = 0; base < n; base += 64) {
+        size_t m = n - base < 64 ? n - base : 64;
+        uint64_t foreign = 0;
+        size_t k;
+
+        for (i = 0; i < m; i++)
+            if (!doc_subject(e, docs[base + i], &subj[i]))
+                foreign |= (uint64_t)1 << i;
+        k = lw__expr_filter(e, subj, m, idx);
+        for (i = 0; i < k; i++) {
+            if ((foreign >> idx[i]) & 1)
+                continue;
+            if (out_index != NULL)
+                out_index[count] = (uint32_t)(base + idx[i]);
+            count++;
+        }
     }
     return count;
 }

@@ -116,14 +116,13 @@ static lw_result stray(lw__lexer *lx, lw_error *err)
                         "unexpected '%c' at offset %u (use %s)", c,
                         (unsigned)at, c == '&' ? "AND" : "OR");
     if (c >= 0x80) {
-        ok = lw__utf8_valid_prefix(lx->text + at, lx->len - at);
-        if (ok == 0)
+        size_t clen = c >= 0xF0 ? 4 : (c >= 0xE0 ? 3 : 2);
+
+        ok = clen <= lx->len - at
+                 ? lw__utf8_valid_prefix(lx->text + at, clen) : 0;
+        if (ok != clen)
             return lw__fail(err, LW_ERR_SYNTAX, at,
                             "invalid UTF-8 at offset %u", (unsigned)at);
-        ok = 1;
-        while (at + ok < lx->len &&
-               ((unsigned char)lx->text[at + ok] & 0xC0) == 0x80)
-            ok++;
         return lw__fail(err, LW_ERR_SYNTAX, at,
                         "unexpected '%.*s' at offset %u (only strings may "
                         "contain non-ASCII characters)", (int)ok,

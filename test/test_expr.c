@@ -666,7 +666,7 @@ static void test_scan_matches_eval(void **state)
     lw_symtab *t;
     lw_attrs *docs[N];
     lw__subject subj[N];
-    uint32_t idx[N];
+    uint32_t idx[N], pub[N];
     size_t i, k, n;
 
     (void)state;
@@ -688,7 +688,8 @@ static void test_scan_matches_eval(void **state)
             assert_int_equal(count, j);
             assert_int_equal(lw__expr_filter(e, subj, n, NULL), count);
             assert_int_equal(lw_expr_filter(e, (const lw_attrs *const *)docs,
-                                            n, NULL), count);
+                                            n, pub), count);
+            assert_memory_equal(pub, idx, count * sizeof idx[0]);
         }
         lw_expr_free(e);
     }
@@ -893,6 +894,16 @@ static void test_explain_errors(void **state)
     assert_false(lw_expr_eval(e, doc));
     assert_int_equal(lw_expr_filter(e, (const lw_attrs *const *)&doc, 1,
                                     NULL), 0);
+    {
+        lw_attrs *mine = parse_doc(t, "{\"a\":1}");
+        const lw_attrs *mix[3] = {mine, doc, mine};
+        uint32_t idx[3];
+
+        assert_int_equal(lw_expr_filter(e, mix, 3, idx), 2);
+        assert_int_equal(idx[0], 0);
+        assert_int_equal(idx[1], 2);
+        lw_attrs_release(mine);
+    }
     assert_int_equal(lw_expr_explain(e, NULL, 7, &out, NULL, &err),
                      LW_ERR_INVALID);
     assert_int_equal(lw_expr_explain(e, NULL, LW_EXPLAIN_TEXT, NULL, NULL,
