@@ -233,6 +233,68 @@ static void test_matches_foreign(void **state)
     lw_workspace_free(ws);
 }
 
+/* NULL handles: setters refuse, frees ignore, page and workspace getters
+ * answer nothing, a page of one kind yields no record of another. */
+static void test_null_handles(void **state)
+{
+    lw_workspace *ws;
+    lw_page *p;
+
+    (void)state;
+    assert_int_equal(lw_query_set_friendly_name(NULL, S("a")),
+                     LW_ERR_INVALID);
+    assert_int_equal(lw_query_set_activity_sid(NULL, S("a")),
+                     LW_ERR_INVALID);
+    assert_int_equal(lw_query_set_activity_name(NULL, S("a")),
+                     LW_ERR_INVALID);
+    assert_int_equal(lw_query_set_available(NULL, S("a")), LW_ERR_INVALID);
+    assert_int_equal(lw_query_set_task_queue_sid(NULL, S("a")),
+                     LW_ERR_INVALID);
+    assert_int_equal(lw_query_set_task_queue_name(NULL, S("a")),
+                     LW_ERR_INVALID);
+    assert_int_equal(lw_query_set_target_workers(NULL, S("a")),
+                     LW_ERR_INVALID);
+    assert_int_equal(lw_query_set_ordering(NULL, LW_ORDER_SID),
+                     LW_ERR_INVALID);
+    assert_int_equal(lw_query_set_page_size(NULL, 5), LW_ERR_INVALID);
+    assert_int_equal(lw_query_set_page_token(NULL, S("a")), LW_ERR_INVALID);
+    assert_int_equal(lw_page_count(NULL), 0);
+    assert_int_equal(lw_page_size(NULL), 0);
+    assert_false(lw_page_has_previous(NULL));
+    assert_false(lw_page_has_next(NULL));
+    assert_null(lw_page_previous_token(NULL));
+    assert_null(lw_page_next_token(NULL));
+    assert_null(lw_page_worker(NULL, 0));
+    assert_null(lw_workspace_sid(NULL));
+    assert_null(lw_workspace_account_sid(NULL));
+    assert_null(lw_workspace_base_url(NULL));
+    assert_ptr_equal(lw_workspace_allocator(NULL), lw_allocator_default());
+    assert_int_equal(lw_workspace_worker_count(NULL), 0);
+    lw_workspace_free(NULL);
+    lw_workspace_options_free(NULL);
+    lw_query_free(NULL);
+    lw_page_free(NULL);
+    lw_worker_changes_free(NULL);
+    lw_worker_release(NULL);
+    lw_activity_release(NULL);
+    lw_task_queue_release(NULL);
+    lw_expr_free(NULL);
+    lw_attrs_release(NULL);
+    lw_symtab_release(NULL);
+    lw_rest_destroy(NULL);
+    lw_free(NULL, NULL);
+
+    assert_int_equal(lw_workspace_create(NULL, &ws, NULL), LW_OK);
+    assert_int_equal(lw_activity_list(ws, NULL, &p, NULL), LW_OK);
+    assert_int_equal(lw_page_count(p), 3);
+    assert_null(lw_page_worker(p, 0));
+    assert_null(lw_page_task_queue(p, 0));
+    assert_non_null(lw_page_activity(p, 2));
+    assert_null(lw_page_activity(p, 3));
+    lw_page_free(p);
+    lw_workspace_free(ws);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -243,6 +305,7 @@ int main(void)
         cmocka_unit_test(test_response_getters),
         cmocka_unit_test(test_unrenderable_base_url),
         cmocka_unit_test(test_matches_foreign),
+        cmocka_unit_test(test_null_handles),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
