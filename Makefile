@@ -261,7 +261,7 @@ tsan: $(TSAN_BIN)
 	 sh test/run-tests.sh $(TSAN_BIN)
 
 COVERAGE_LINES ?= 98
-COVERAGE_BRANCHES ?= 87
+COVERAGE_BRANCHES ?= 89
 # -O1: the evaluator's always-inline tests are folded per instruction code
 # as in the real build; at -O0 every inlined copy would keep every case.
 # Atomic counters: the threaded tests update them from several threads.
