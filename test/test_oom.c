@@ -713,6 +713,7 @@ typedef struct rest_case {
     const char *body;
     const char *if_match;
     int32_t status;      /* the answer when nothing fails */
+    bool anonymous;      /* send no Authorization header */
 } rest_case;
 
 static const char *rest_sid(env *e, char which)
@@ -752,8 +753,8 @@ static lw_result op_rest(env *e, const void *arg)
     q.query_len = rc->query ? strlen(rc->query) : 0;
     q.body = rc->body;
     q.body_len = rc->body ? strlen(rc->body) : 0;
-    q.authorization = auth;
-    q.authorization_len = strlen(auth);
+    q.authorization = rc->anonymous ? NULL : auth;
+    q.authorization_len = rc->anonymous ? 0 : strlen(auth);
     if (rc->if_match != NULL) {
         im[0] = rc->if_match;
         iml[0] = strlen(rc->if_match);
@@ -784,47 +785,49 @@ static lw_result op_rest(env *e, const void *arg)
 #define WS RT_WS_PATH
 
 static const rest_case rest_cases[] = {
-    {"GET", WS, 0, NULL, NULL, NULL, 200},
-    {"GET", WS "/Workers", 0, NULL, NULL, NULL, 200},
+    {"GET", WS, 0, NULL, NULL, NULL, 200, false},
+    {"GET", WS "/Workers", 0, NULL, NULL, NULL, 200, false},
     {"GET", WS "/Workers", 0, "FriendlyName=ALICE&PageSize=1", NULL, NULL,
-     200},
+     200, false},
     {"GET", WS "/Workers", 0, "TargetWorkersExpression=level%3E1"
-     "&Ordering=DateStatusChanged:desc", NULL, NULL, 200},
+     "&Ordering=DateStatusChanged:desc", NULL, NULL, 200, false},
     {"GET", WS "/Workers", 0, "TaskQueueName=Support&Available=false",
-     NULL, NULL, 200},
+     NULL, NULL, 200, false},
     {"GET", WS "/Workers", 0, "ActivityName=Offline&PageSize=1&Page=0",
-     NULL, NULL, 200},
+     NULL, NULL, 200, false},
     {"POST", WS "/Workers", 0, NULL,
      "FriendlyName=carol&Attributes=%7B%22a%22%3A%5B1%2C2%5D%7D", NULL,
-     201},
-    {"POST", WS "/Workers", 0, NULL, "FriendlyName=alice", NULL, 409},
-    {"GET", WS "/Workers/%s", 'w', NULL, NULL, NULL, 200},
+     201, false},
+    {"POST", WS "/Workers", 0, NULL, "FriendlyName=alice", NULL, 409, false},
+    {"GET", WS "/Workers/%s", 'w', NULL, NULL, NULL, 200, false},
     {"POST", WS "/Workers/%s", 'w', NULL,
-     "Attributes=%7B%22level%22%3A6%7D&FriendlyName=al", "0", 200},
-    {"POST", WS "/Workers/%s", 'w', NULL, "FriendlyName=x", "\"7\"", 412},
+     "Attributes=%7B%22level%22%3A6%7D&FriendlyName=al", "0", 200, false},
+    {"POST", WS "/Workers/%s", 'w', NULL, "FriendlyName=x", "\"7\"", 412,
+     false},
     {"POST", WS "/Workers/%s", 'b', NULL,
-     "ActivitySid=WA" "00000000000000000000000000000000", NULL, 400},
-    {"DELETE", WS "/Workers/%s", 'b', NULL, NULL, NULL, 204},
+     "ActivitySid=WA" "00000000000000000000000000000000", NULL, 400, false},
+    {"DELETE", WS "/Workers/%s", 'b', NULL, NULL, NULL, 204, false},
     {"GET", WS "/Workers/WK00000000000000000000000000000000", 0, NULL,
-     NULL, NULL, 404},
-    {"GET", WS "/Activities", 0, "Available=true", NULL, NULL, 200},
+     NULL, NULL, 404, false},
+    {"GET", WS "/Activities", 0, "Available=true", NULL, NULL, 200, false},
     {"POST", WS "/Activities", 0, NULL,
-     "FriendlyName=Lunch&Available=false", NULL, 201},
-    {"GET", WS "/Activities/%s", 'a', NULL, NULL, NULL, 200},
+     "FriendlyName=Lunch&Available=false", NULL, 201, false},
+    {"GET", WS "/Activities/%s", 'a', NULL, NULL, NULL, 200, false},
     {"POST", WS "/Activities/%s", 'a', NULL, "FriendlyName=Away", NULL,
-     200},
-    {"DELETE", WS "/Activities/%s", 'a', NULL, NULL, NULL, 204},
-    {"GET", WS "/TaskQueues", 0, "PageSize=1", NULL, NULL, 200},
+     200, false},
+    {"DELETE", WS "/Activities/%s", 'a', NULL, NULL, NULL, 204, false},
+    {"GET", WS "/TaskQueues", 0, "PageSize=1", NULL, NULL, 200, false},
     {"POST", WS "/TaskQueues", 0, NULL,
      "FriendlyName=Sales&TargetWorkers=skills%20HAS%20%22sales%22", NULL,
-     201},
-    {"GET", WS "/TaskQueues/%s", 'q', NULL, NULL, NULL, 200},
+     201, false},
+    {"GET", WS "/TaskQueues/%s", 'q', NULL, NULL, NULL, 200, false},
     {"POST", WS "/TaskQueues/%s", 'q', NULL,
-     "TargetWorkers=level%20%3E%3D%205", NULL, 200},
-    {"DELETE", WS "/TaskQueues/%s", 'q', NULL, NULL, NULL, 204},
-    {"PUT", WS "/Workers", 0, NULL, NULL, NULL, 405},
-    {"GET", "/v1/Nothing", 0, NULL, NULL, NULL, 404},
-    {"GET", WS "/Workers", 0, "PageToken=bogus", NULL, NULL, 400},
+     "TargetWorkers=level%20%3E%3D%205", NULL, 200, false},
+    {"DELETE", WS "/TaskQueues/%s", 'q', NULL, NULL, NULL, 204, false},
+    {"PUT", WS "/Workers", 0, NULL, NULL, NULL, 405, false},
+    {"GET", "/v1/Nothing", 0, NULL, NULL, NULL, 404, false},
+    {"GET", WS "/Workers", 0, "PageToken=bogus", NULL, NULL, 400, false},
+    {"GET", WS "/Workers", 0, NULL, NULL, NULL, 401, true},
 };
 
 /* ---- the table -------------------------------------------------------- */
