@@ -6,6 +6,7 @@
 #   make run          the quickstart example
 #   make install      PREFIX=/usr/local DESTDIR= (both honoured)
 #   make bench        benchmarks (see docs/performance.md)
+#   make reliability  valgrind, tsan, coverage and fuzz (docs/reliability.md)
 
 VERSION_MAJOR := 0
 VERSION_MINOR := 1
@@ -57,7 +58,8 @@ TEST_SUPPORT := $(wildcard test/support/*.c)
 
 .PHONY: all lib deps check test test-san api-check lint run examples \
     run-server examples-check \
-    install uninstall bench bench-check bench-baseline clean fuzz
+    install uninstall bench bench-check bench-baseline clean fuzz \
+    valgrind tsan coverage deps-coverage reliability
 
 all: lib
 
@@ -216,11 +218,17 @@ bench-baseline: $(B)/bench/bench_fixed
 
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
+# -Wno-error: clang warns about a few things gcc does not; the gcc build
+# of make check is the one that gates warnings.
 FUZZ_FLAGS := -g -O1 -fno-omit-frame-pointer \
-    -fsanitize=address,undefined -fno-sanitize-recover=all
+    -fsanitize=address,undefined -fno-sanitize-recover=all -Wno-error
 FUZZ_SRC := $(sort $(wildcard test/fuzz/fuzz_*.c))
 FUZZ_BIN := $(FUZZ_SRC:test/fuzz/%.c=$(B)/fuzz/%)
 FUZZ_OBJ := $(LIB_SRC:lib/%.c=$(B)/fuzz/obj/%.o)
+
+# Keep the instrumented objects between runs (make would delete them as
+# intermediate files).
+.SECONDARY: $(FUZZ_OBJ)
 
 $(B)/fuzz/obj/%.o: lib/%.c $(HEADERS) $(INT_HEADERS) | deps
 	@mkdir -p $(@D)
@@ -241,11 +249,109 @@ fuzz: $(FUZZ_BIN)
 	  echo "== fuzz $$name for $(FUZZ_SECONDS)s"; \
 	  $$f $$dict -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
 	      -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 \
+	      -artifact_prefix=$(B)/fuzz/$$name- \
 	      $(B)/fuzz/corpus/$$name test/fuzz/corpus/$$name \
 	      2> $(B)/fuzz/$$name.log || \
 	      { tail -40 $(B)/fuzz/$$name.log; exit 1; }; \
 	  grep -E 'stat::number_of_executed_units|Done' $(B)/fuzz/$$name.log; \
 	done
+
+# ---- reliability -----------------------------------------------------------
+# valgrind: every test program (built without sanitizers) under memcheck.
+# tsan: the threaded tests, library included, under ThreadSanitizer.
+# coverage: every test against a --coverage build of lib/, reported by
+# gcovr; fails below COVERAGE_LINES / COVERAGE_BRANCHES (percent).
+# reliability: all three, then every fuzz harness for FUZZ_SECONDS.
+
+VALGRIND ?= valgrind
+VALGRIND_FLAGS := --error-exitcode=1 --leak-check=full --track-origins=yes \
+    --errors-for-leak-kinds=definite,indirect,possible --quiet
+
+valgrind: $(TEST_BIN)
+	@command -v $(VALGRIND) >/dev/null || \
+	    { echo "run: apt-get install -y valgrind"; exit 1; }
+	@fail=0; for t in $(TEST_BIN); do \
+	  echo "== valgrind $$t"; \
+	  $(VALGRIND) $(VALGRIND_FLAGS) $$t > $$t.valgrind.log 2>&1 || \
+	      { tail -60 $$t.valgrind.log; echo "FAILED: $$t"; fail=1; }; \
+	  grep -E '^\[  (PASSED|FAILED) ' $$t.valgrind.log; \
+	done; exit $$fail
+
+TSAN_CC ?= $(CC)
+TSAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=thread
+TSAN_TESTS := $(shell grep -l pthread_create test/test_*.c)
+TSAN_OBJ := $(LIB_SRC:lib/%.c=$(B)/tsan/obj/%.o)
+TSAN_BIN := $(TSAN_TESTS:test/%.c=$(B)/tsan/test/%)
+
+$(B)/tsan/obj/%.o: lib/%.c $(HEADERS) $(INT_HEADERS) | deps
+	@mkdir -p $(@D)
+	$(TSAN_CC) $(LIB_CFLAGS) $(TSAN_FLAGS) -c $< -o $@
+
+$(B)/tsan/libworkers.a: $(TSAN_OBJ)
+	rm -f $@
+	ar rcs $@ $(TSAN_OBJ)
+
+$(B)/tsan/test/%: test/%.c $(TEST_SUPPORT) $(B)/tsan/libworkers.a \
+    $(wildcard test/*.h)
+	@mkdir -p $(@D)
+	$(TSAN_CC) $(BASE_CFLAGS) $(TSAN_FLAGS) -Itest -Itest/support -o $@ \
+	    $< $(TEST_SUPPORT) $(B)/tsan/libworkers.a $(TEST_LIBS)
+
+tsan: $(TSAN_BIN)
+	@echo "== the threaded tests under ThreadSanitizer"
+	@TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+	 sh test/run-tests.sh $(TSAN_BIN)
+
+COVERAGE_LINES ?= 98
+COVERAGE_BRANCHES ?= 89
+# -O1: the evaluator's always-inline tests are folded per instruction code
+# as in the real build; at -O0 every inlined copy would keep every case.
+# Atomic counters: the threaded tests update them from several threads.
+COV_FLAGS := -O1 -g --coverage -fprofile-update=atomic
+COV_OBJ := $(LIB_SRC:lib/%.c=$(B)/cov/obj/%.o)
+COV_BIN := $(TEST_SRC:test/%.c=$(B)/cov/test/%)
+
+deps-coverage:
+	@command -v gcovr >/dev/null && exit 0; \
+	echo "libworkers: installing gcovr"; \
+	if [ "$$(id -u)" = 0 ]; then sudo=""; \
+	elif command -v sudo >/dev/null; then sudo="sudo"; \
+	else echo "run: apt-get install -y gcovr"; exit 1; fi; \
+	$$sudo apt-get update -qq && \
+	DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq \
+	    gcovr >/dev/null || \
+	{ echo "run: sudo apt-get install -y gcovr"; exit 1; }
+
+$(B)/cov/obj/%.o: lib/%.c $(HEADERS) $(INT_HEADERS) | deps
+	@mkdir -p $(@D)
+	$(CC) $(LIB_CFLAGS) $(COV_FLAGS) -c $< -o $@
+
+$(B)/cov/libworkers.a: $(COV_OBJ)
+	rm -f $@
+	ar rcs $@ $(COV_OBJ)
+
+$(B)/cov/test/%: test/%.c $(TEST_SUPPORT) $(B)/cov/libworkers.a \
+    $(wildcard test/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(COV_FLAGS) -Itest -Itest/support -o $@ $< \
+	    $(TEST_SUPPORT) $(B)/cov/libworkers.a $(TEST_LIBS)
+
+coverage: deps-coverage $(COV_BIN)
+	@find $(B)/cov -name '*.gcda' -delete
+	@sh test/run-tests.sh $(COV_BIN) > $(B)/cov/tests.log 2>&1 || \
+	    { tail -40 $(B)/cov/tests.log; exit 1; }
+	@gcovr -r . --object-directory $(B)/cov/obj -f 'lib/' \
+	    --exclude-unreachable-branches --txt $(B)/cov/report.txt \
+	    --print-summary > $(B)/cov/summary.txt
+	@cat $(B)/cov/report.txt
+	@sh test/check-coverage.sh $(B)/cov/summary.txt \
+	    $(COVERAGE_LINES) $(COVERAGE_BRANCHES)
+
+reliability:
+	$(MAKE) valgrind
+	$(MAKE) tsan
+	$(MAKE) coverage
+	$(MAKE) fuzz FUZZ_SECONDS=$(FUZZ_SECONDS)
 
 # ---- examples ------------------------------------------------------------------
 # The quickstart (make run), workers-server on libmicrohttpd (make

@@ -1,0 +1,88 @@
+/*
+ * test_regressions.c - one test per defect the reliability checks found,
+ * named after it, so that it stays fixed.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "libworkers.h"
+#include "testalloc.h"
+
+#define S(x) (x), strlen(x)
+
+/*
+ * Found by fuzz_store: an update of a task queue's expression alone made
+ * a new snapshot but left the name index pointing into the old one, which
+ * the update then freed; the next name lookup read freed memory (and a
+ * duplicate name could get through).
+ */
+static void test_queue_retarget_keeps_name_index(void **state)
+{
+    testalloc ta;
+    lw_workspace_options *o;
+    lw_workspace *ws;
+    lw_task_queue *q = NULL, *q2 = NULL;
+    lw_query *query;
+    lw_page *p;
+    char sid[35];
+    int i;
+
+    (void)state;
+    testalloc_init(&ta);
+    assert_int_equal(lw_workspace_options_create(&ta.alloc, &o), LW_OK);
+    assert_int_equal(lw_workspace_create(o, &ws, NULL), LW_OK);
+    lw_workspace_options_free(o);
+    assert_int_equal(lw_task_queue_create(ws, S("Support"), S("1 == 1"), &q,
+                                          NULL), LW_OK);
+    strcpy(sid, lw_task_queue_sid(q));
+    lw_task_queue_release(q);
+    for (i = 0; i < 3; i++) {
+        const char *target = i % 2 ? "2 == 2" : "level > 1";
+
+        assert_int_equal(lw_task_queue_update(ws, S(sid), NULL, 0,
+                                              S(target), NULL, NULL),
+                         LW_OK);
+        /* Reuse freed blocks with other text of the same size. */
+        assert_int_equal(lw_task_queue_create(ws, S("Xxxxxxx"), S("1 == 1"),
+                                              &q2, NULL), LW_OK);
+        assert_int_equal(lw_task_queue_delete(ws, lw_task_queue_sid(q2),
+                                              34, NULL), LW_OK);
+        lw_task_queue_release(q2);
+        assert_int_equal(lw_task_queue_create(ws, S("SUPPORT"), NULL, 0,
+                                              NULL, NULL), LW_ERR_DUPLICATE);
+    }
+    assert_int_equal(lw_query_create(ws, &query), LW_OK);
+    assert_int_equal(lw_query_set_task_queue_name(query, S("support")),
+                     LW_OK);
+    assert_int_equal(lw_worker_create(ws, S("w"), S("{\"level\":2}"), NULL,
+                                      0, NULL, NULL), LW_OK);
+    assert_int_equal(lw_worker_list(ws, query, &p, NULL), LW_OK);
+    assert_int_equal(lw_page_count(p), 1);
+    lw_page_free(p);
+    lw_query_free(query);
+    /* Renaming after retargeting still frees the old name. */
+    assert_int_equal(lw_task_queue_update(ws, S(sid), S("Help"), NULL, 0,
+                                          NULL, NULL), LW_OK);
+    assert_int_equal(lw_task_queue_create(ws, S("support"), NULL, 0, NULL,
+                                          NULL), LW_OK);
+    assert_int_equal(lw_task_queue_create(ws, S("HELP"), NULL, 0, NULL,
+                                          NULL), LW_ERR_DUPLICATE);
+    lw_workspace_free(ws);
+    assert_int_equal(ta.live, 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_queue_retarget_keeps_name_index),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
