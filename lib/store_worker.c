@@ -187,8 +187,7 @@ static lw__subject worker_subject(const lw_worker *w)
 {
     lw__subject s;
 
-    s.root = lw__attrs_root(w->attrs);
-    s.builtins = w->builtins;
+    lw__subject_set(&s, w->attrs, w->builtins);
     return s;
 }
 
@@ -304,8 +303,7 @@ void lw__worker_replace(lw_workspace *ws, size_t pos, lw_worker *snap)
 
     lw_worker_release(r->snap);
     r->snap = snap;
-    ws->subjects[pos].root = lw__attrs_root(snap->attrs);
-    ws->subjects[pos].builtins = snap->builtins;
+    lw__subject_set(&ws->subjects[pos], snap->attrs, snap->builtins);
 }
 
 void lw__worker_rec_free(lw_workspace *ws, lw__worker_rec *r)
@@ -404,8 +402,8 @@ static void worker_insert(lw_workspace *ws, lw__worker_rec *r)
     memmove(ws->subjects + pos + 1, ws->subjects + pos,
             (ws->nworkers - pos) * sizeof *ws->subjects);
     ws->nworkers++;
-    ws->subjects[pos].root = lw__attrs_root(r->snap->attrs);
-    ws->subjects[pos].builtins = r->snap->builtins;
+    lw__subject_set(&ws->subjects[pos], r->snap->attrs,
+                    r->snap->builtins);
     ws->slots_used[r->slot / 64] |= (uint64_t)1 << (r->slot % 64);
     lw__names_insert(&ws->worker_names, name->bytes, name->len, r);
     lw__sidx_insert(&ws->worker_sids, r);

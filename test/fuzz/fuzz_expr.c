@@ -39,8 +39,7 @@ static void setup(void)
         if (lw_attrs_parse(syms, sample_docs[i], strlen(sample_docs[i]), 0,
                            &docs[i], NULL) != LW_OK)
             abort();
-        subj[i].root = lw__attrs_root(docs[i]);
-        subj[i].builtins = NULL;
+        lw__subject_set(&subj[i], docs[i], NULL);
     }
 }
 
