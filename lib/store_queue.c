@@ -159,6 +159,7 @@ lw_result lw__queue_compile(lw_workspace *ws, const char *text, size_t len,
                             lw_expr **out, lw_error *err)
 {
     lw_error e;
+    const char *nul;
 
     *out = NULL;
     if (text == NULL) {
@@ -167,16 +168,16 @@ lw_result lw__queue_compile(lw_workspace *ws, const char *text, size_t len,
     }
     if (len == 0)
         return LW_OK;
-
-    /* A queue keeps its text, and text is NUL-free everywhere it is kept
-     * (names, attributes, exports): a NUL could only sit in a string
-     * literal, which no attribute can equal. */
-    if (memchr(text, '\0', len) != NULL)
-        return lw__ws_fail(ws, err, LW_ERR_INVALID,
-                           "TargetWorkers must not contain a NUL byte "
-                           "(offset %zu)",
-                           (size_t)((const char *)memchr(text, '\0', len) -
-                                    text));
+    /* A NUL inside a string literal compiles, but the export could not
+     * carry it back through import: refuse it as names and attributes
+     * refuse theirs. */
+    nul = memchr(text, '\0', len);
+    if (nul != NULL) {
+        lw__fail(&e, LW_ERR_INVALID, (int64_t)(nul - text),
+                 "TargetWorkers must not contain NUL characters "
+                 "(offset %lld)", (long long)(nul - text));
+        return lw__ws_forward(ws, err, &e);
+    }
     if (lw_expr_compile(ws->syms, text, len, out, &e) != LW_OK)
         return lw__ws_forward(ws, err, &e);
     return LW_OK;

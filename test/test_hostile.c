@@ -621,6 +621,10 @@ H(queue_bad_expr)   { return queue_create(c, "Q", S("a ==== 1"), err); }
 H(queue_10mb_expr)  { return queue_create(c, "Q", c->big, BIG, err); }
 H(queue_duplicate)  { return queue_create(c, "SUPPORT", NULL, 0, err); }
 H(queue_null_name)  { return queue_create(c, NULL, NULL, 0, err); }
+H(queue_nul_expr)
+{
+    return queue_create(c, "Q", "a == 'x\0'", 10, err);
+}
 H(queue_deep_expr)
 {
     return queue_create(c, "Q", S(c->deep_expr), err);
@@ -1267,6 +1271,8 @@ static const hostile cases[] = {
     CASE(queue_duplicate, LW_ERR_DUPLICATE,
          "TaskQueue with the same friendly name already exists"),
     CASE(queue_null_name, LW_ERR_INVALID, "FriendlyName is required"),
+    CASE(queue_nul_expr, LW_ERR_INVALID,
+         "TargetWorkers must not contain NUL characters (offset 7)"),
     CASE(queue_deep_expr, LW_ERR_TOO_LARGE,
          "expression too long at offset 16384 (at most 16384 bytes)"),
     CASE(queue_fetch_foreign, LW_ERR_NOT_FOUND,
@@ -1554,6 +1560,8 @@ static const rest_case rest_cases[] = {
      NULL, 0, 400, 20001,
      "expected a value after '==' at offset 3, found the end of the "
      "expression"},
+    {"POST", "/TaskQueues", NULL, "FriendlyName=Q&TargetWorkers=a%3D%3D'%00'",
+     NULL, 0, 400, 20001, "TargetWorkers must not contain NUL characters"},
     {"POST", "/TaskQueues", NULL, "TargetWorkers=1%3D%3D1", NULL, 0, 400,
      20001, "Missing required parameter FriendlyName in the post body"},
 };

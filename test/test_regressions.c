@@ -78,10 +78,51 @@ static void test_queue_retarget_keeps_name_index(void **state)
     assert_int_equal(ta.live, 0);
 }
 
+/*
+ * Found by fuzz_rest: a task queue whose expression held a NUL byte
+ * inside a string literal was accepted, but its export could not be
+ * imported back (the NUL cut the text short).  Such an expression is now
+ * refused at create and update, as NUL is in names and attributes.
+ */
+static void test_queue_expression_nul_refused(void **state)
+{
+    static const char nul_expr[] = "a HAS \"b\x0f\0c\"";
+    lw_workspace *ws, *copy = NULL;
+    lw_task_queue *q = NULL;
+    lw_error e;
+    char *text = NULL, *again = NULL;
+
+    (void)state;
+    assert_int_equal(lw_workspace_create(NULL, &ws, NULL), LW_OK);
+    assert_int_equal(lw_task_queue_create(ws, S("Q"), nul_expr,
+                                          sizeof nul_expr - 1, &q, &e),
+                     LW_ERR_INVALID);
+    assert_null(q);
+    assert_int_equal(e.offset, 9);
+    assert_string_equal(e.message, "TargetWorkers must not contain NUL "
+                        "characters (offset 9)");
+    assert_int_equal(lw_task_queue_create(ws, S("Q"), S("a HAS 'b\x0f'"),
+                                          &q, NULL), LW_OK);
+    assert_int_equal(lw_task_queue_update(ws, S(lw_task_queue_sid(q)), NULL,
+                                          0, nul_expr, sizeof nul_expr - 1,
+                                          NULL, &e), LW_ERR_INVALID);
+    /* What is accepted survives export and import. */
+    assert_int_equal(lw_workspace_export(ws, &text, NULL, NULL), LW_OK);
+    assert_int_equal(lw_workspace_import(NULL, S(text), &copy, &e), LW_OK);
+    assert_int_equal(lw_workspace_export(copy, &again, NULL, NULL), LW_OK);
+    assert_string_equal(text, again);
+    lw_free(NULL, text);
+    lw_free(NULL, again);
+    lw_task_queue_release(q);
+    lw_workspace_free(copy);
+    lw_workspace_free(ws);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_queue_retarget_keeps_name_index),
+        cmocka_unit_test(test_queue_expression_nul_refused),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -708,8 +708,9 @@ static void test_queue_target_without_nul(void **state)
                                           sizeof target - 1, &q, &e),
                      LW_ERR_INVALID);
     assert_string_equal(e.message,
-                        "TargetWorkers must not contain a NUL byte "
+                        "TargetWorkers must not contain NUL characters "
                         "(offset 13)");
+    assert_int_equal(e.offset, 13);
     assert_int_equal(lw_task_queue_create(f.ws, S("Q"), S("1==1"), &q, NULL),
                      LW_OK);
     strcpy(sid, lw_task_queue_sid(q));
