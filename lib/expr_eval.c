@@ -76,32 +76,27 @@ static ALWAYS_INLINE const lw__val *find(const lw__val *obj,
 /* A hint that says: this shape has no such key. */
 #define NO_SLOT UINT32_MAX
 
-static const lw__val *find_root_miss(const lw__subject *s,
-                                     const lw__sym *key, uint32_t *hint,
-                                     const lw__shape **shape)
-{
-    const lw__val *obj = s->root;
-    uint32_t i = find_slot(obj, key);
-
-    *shape = s->shape;
-    *hint = i < obj->n ? i : NO_SLOT;
-    return i < obj->n ? &obj->u.items[i] : NULL;
-}
-
 /*
  * A top-level member of a subject.  Documents of one shape keep a key at
  * one slot, so once a scan has seen the subject's shape it knows the slot
  * (or that there is none) and reads the value straight from the subject's
- * values, without touching the document's header or keys.
+ * values, without touching the document's header or keys.  The cache
+ * lives in the caller's locals: nothing here takes their address, so
+ * they stay in registers across a block.
  */
 static ALWAYS_INLINE const lw__val *find_root(const lw__subject *s,
                                               const lw__sym *key,
                                               uint32_t *hint,
                                               const lw__shape **shape)
 {
+    uint32_t i;
+
     if (LW__LIKELY(s->shape != NULL && s->shape == *shape))
         return *hint == NO_SLOT ? NULL : &s->values[*hint];
-    return find_root_miss(s, key, hint, shape);
+    i = find_slot(s->root, key);
+    *shape = s->shape;
+    *hint = i < s->root->n ? i : NO_SLOT;
+    return i < s->root->n ? &s->root->u.items[i] : NULL;
 }
 
 /* ---- references --------------------------------------------------------- */
