@@ -257,11 +257,11 @@ static void put_two(char *p, int v)
     memcpy(p, two_digits + 2 * v, 2);
 }
 
-void lw__buf_date(lw__buf *b, int64_t seconds)
+/* The text of one second, as the wire format writes it. */
+static void format_date(char t[20], int64_t seconds)
 {
     /* The wire format has four year digits: 0000-01-01 .. 9999-12-31. */
     static const int64_t lo = -62167219200, hi = 253402300799;
-    char t[20] = "0000-00-00T00:00:00Z";
     int64_t days, rem, y;
     int m, d;
 
@@ -273,6 +273,7 @@ void lw__buf_date(lw__buf *b, int64_t seconds)
     rem = seconds - days * 86400;
     civil_from_days(days, &y, &m, &d);
 
+    memcpy(t, "0000-00-00T00:00:00Z", 20);
     put_two(t, (int)(y / 100));
     put_two(t + 2, (int)(y % 100));
     put_two(t + 5, m);
@@ -280,7 +281,20 @@ void lw__buf_date(lw__buf *b, int64_t seconds)
     put_two(t + 11, (int)(rem / 3600));
     put_two(t + 14, (int)(rem / 60 % 60));
     put_two(t + 17, (int)(rem % 60));
-    lw__buf_append(b, t, sizeof t);
+}
+
+void lw__buf_date(lw__buf *b, int64_t seconds)
+{
+    /* A worker's dates, and those of workers made together, are mostly
+     * the same second: each thread remembers the last one it wrote. */
+    static _Thread_local int64_t last = INT64_MIN;
+    static _Thread_local char text[20];
+
+    if (seconds != last) {
+        format_date(text, seconds);
+        last = seconds;
+    }
+    lw__buf_append(b, text, sizeof text);
 }
 
 void lw__buf_error_body(lw__buf *b, int32_t code, const char *message,
