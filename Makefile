@@ -57,24 +57,36 @@ SAN_TEST_BIN := $(TEST_SRC:test/%.c=$(B)/san/test/%)
 TEST_SUPPORT := $(wildcard test/support/*.c)
 
 .PHONY: all lib deps check test test-san api-check lint run examples \
-    install uninstall bench clean fuzz valgrind tsan coverage \
-    deps-coverage reliability
+    run-server examples-check \
+    install uninstall bench bench-check bench-baseline clean fuzz \
+    valgrind tsan coverage deps-coverage reliability
 
 all: lib
 
 lib: $(SHARED) $(B)/libworkers.so $(STATIC)
 
 # ---- dependencies ------------------------------------------------------
-# cJSON and cmocka come from Debian.  When a header is missing, install it
-# (through sudo when not root) or say the one command to run.
+# cJSON and cmocka come from Debian, and so do what the examples need:
+# libmicrohttpd, Python with Twilio's SDK, Node.js and npm (Twilio's Node
+# SDK itself comes from npm, pinned by examples/sdk/node/package-lock.json).
+# When something is missing, install it (through sudo when not root) or
+# say the one command to run.
 
-DEB_PACKAGES := libcjson-dev libcmocka-dev pkg-config
+DEB_PACKAGES := libcjson-dev libcmocka-dev pkg-config libmicrohttpd-dev \
+    python3 python3-twilio nodejs npm
 
 deps:
 	@missing=""; \
 	[ -f /usr/include/cjson/cJSON.h ] || missing="$$missing libcjson-dev"; \
 	[ -f /usr/include/cmocka.h ] || missing="$$missing libcmocka-dev"; \
 	command -v pkg-config >/dev/null || missing="$$missing pkg-config"; \
+	[ -f /usr/include/microhttpd.h ] || \
+	    missing="$$missing libmicrohttpd-dev"; \
+	[ -x /usr/bin/python3 ] || missing="$$missing python3"; \
+	/usr/bin/python3 -c 'import twilio' 2>/dev/null || \
+	    missing="$$missing python3-twilio"; \
+	command -v node >/dev/null || missing="$$missing nodejs"; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
 	[ -z "$$missing" ] && exit 0; \
 	echo "libworkers: installing$$missing"; \
 	if [ "$$(id -u)" = 0 ]; then sudo=""; \
@@ -144,7 +156,11 @@ api-check: lib
 	    && $(B)/test/cxx-headers
 	@sh test/check-install.sh
 
-check: deps lint api-check test test-san
+# The examples run after the library's tests and before the sanitizer
+# run, so that check still ends with the sanitizer run's summary.
+check: deps lint api-check test
+	@$(MAKE) --no-print-directory examples-check
+	@$(MAKE) --no-print-directory test-san
 
 # ---- lint --------------------------------------------------------------------
 # No line over 80 columns and no tab in C sources and headers; nothing in
@@ -168,6 +184,32 @@ lint:
 	if grep -nE '\b(stdout|stderr)\b' lib/*.c lib/*.h; then \
 	  echo "lint: lib/ must not touch stdout or stderr"; fail=1; fi; \
 	[ $$fail = 0 ] && echo "lint: ok"; exit $$fail
+
+# ---- benchmarks ------------------------------------------------------------
+# make bench: the expression scan inside the shared peer harness (C and the
+# JavaScript engines in the same rounds), scaling to 100,000 workers, and
+# the store operations; one table at the end (docs/performance.md).
+# make bench-check: instruction count of a fixed workload under callgrind
+# against test/bench/baseline.txt; fails on a rise over 10%.
+
+SHARED_BENCH ?= ../shared/bench
+BENCH_CFLAGS := $(BASE_CFLAGS) -O2 -g -Itest/bench \
+    -DBENCH_COMMIT='"$(shell git rev-parse --short HEAD 2>/dev/null)"'
+BENCH_UTIL := test/bench/bench_util.c test/bench/bench_util.h
+
+$(B)/bench/%: test/bench/%.c $(BENCH_UTIL) $(STATIC)
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_CFLAGS) -o $@ $< test/bench/bench_util.c $(STATIC) $(LIBS)
+
+bench: $(B)/bench/bench_scan $(B)/bench/bench_store
+	@sh test/bench/run.sh $(SHARED_BENCH)
+
+bench-check: $(B)/bench/bench_fixed
+	@sh test/bench/check.sh $(B)/bench/bench_fixed test/bench/baseline.txt
+
+bench-baseline: $(B)/bench/bench_fixed
+	@sh test/bench/check.sh $(B)/bench/bench_fixed test/bench/baseline.txt \
+	    --update
 
 # ---- fuzzing ---------------------------------------------------------------
 # libFuzzer harnesses (test/fuzz/fuzz_*.c) built with clang under ASan and
@@ -312,17 +354,54 @@ reliability:
 	$(MAKE) fuzz FUZZ_SECONDS=$(FUZZ_SECONDS)
 
 # ---- examples ------------------------------------------------------------------
+# The quickstart (make run), workers-server on libmicrohttpd (make
+# run-server), a C++ program, and examples-check: the server under
+# Twilio's Python and Node SDKs plus the ctypes binding's tests.
 
 EXAMPLE_CFLAGS := $(BASE_CFLAGS) $(CFLAGS)
+MHD_CFLAGS = $(shell pkg-config --cflags libmicrohttpd)
+MHD_LIBS = $(shell pkg-config --libs libmicrohttpd)
+SERVER_SRC := $(wildcard examples/server/*.c)
+CPP_SRC := $(wildcard examples/cpp/*.cpp)
+PYTHON := /usr/bin/python3
+SERVER_ARGS ?=
+NODE_DIR := examples/sdk/node
 
 $(B)/examples/quickstart: examples/quickstart/quickstart.c $(STATIC)
 	@mkdir -p $(@D)
 	$(CC) $(EXAMPLE_CFLAGS) -o $@ $< $(STATIC) $(LIBS)
 
-examples: $(B)/examples/quickstart
+$(B)/examples/workers-server: $(SERVER_SRC) examples/server/server.h \
+    $(STATIC) | deps
+	@mkdir -p $(@D)
+	$(CC) $(EXAMPLE_CFLAGS) -D_DEFAULT_SOURCE $(MHD_CFLAGS) -o $@ \
+	    $(SERVER_SRC) $(STATIC) $(MHD_LIBS) $(LIBS)
+
+$(B)/examples/cpp-tour: $(CPP_SRC) $(HEADERS) $(STATIC)
+	@mkdir -p $(@D)
+	$(CXX) -std=c++17 -Wall -Wextra -Wpedantic -Iinclude $(CFLAGS) -o $@ \
+	    $(CPP_SRC) $(STATIC) $(LIBS)
+
+$(NODE_DIR)/node_modules/.package-lock.json: $(NODE_DIR)/package-lock.json
+	cd $(NODE_DIR) && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+examples: $(B)/examples/quickstart $(B)/examples/workers-server \
+    $(B)/examples/cpp-tour $(SHARED) $(B)/libworkers.so
 
 run: $(B)/examples/quickstart
 	@$(B)/examples/quickstart
+
+run-server: $(B)/examples/workers-server
+	$(B)/examples/workers-server $(SERVER_ARGS)
+
+examples-check: examples $(NODE_DIR)/node_modules/.package-lock.json
+	@$(PYTHON) examples/server/test_server.py $(B)/examples/workers-server
+	@$(B)/examples/quickstart > /dev/null && echo "quickstart: ok"
+	@$(B)/examples/cpp-tour > /dev/null && echo "cpp-tour: ok"
+	@LIBWORKERS_PATH=$(B)/$(SONAME) $(PYTHON) examples/python/test_libworkers.py
+	@$(PYTHON) examples/sdk/python/sdk_check.py $(B)/examples/workers-server
+	@node $(NODE_DIR)/sdk_check.js $(B)/examples/workers-server
 
 # ---- install -----------------------------------------------------------------
 

@@ -356,6 +356,9 @@ static lw_result build(lw_symtab *syms, const cJSON *tree, const char *text,
     rc = conv_object(&b, tree, &doc->root);
     if (rc == LW_OK && b.next_num != nnums)
         rc = LW_ERR_SYNTAX;
+    if (rc == LW_OK)
+        rc = lw__shape_intern(syms, lw__obj_keys(&doc->root), doc->root.n,
+                              &doc->shape);
     if (rc != LW_OK) {
         release_value(syms, &doc->root);
         lw__free(alloc, doc);
@@ -448,6 +451,7 @@ void lw_attrs_release(lw_attrs *doc)
     if (doc == NULL || atomic_fetch_sub(&doc->refs, 1) != 1)
         return;
     syms = doc->syms;
+    lw__shape_release(syms, doc->shape);
     release_value(syms, &doc->root);
     lw__free(lw__symtab_alloc(syms), doc);
     lw_symtab_release(syms);

@@ -93,12 +93,29 @@ static inline const lw__val *lw__obj_find(const lw__val *obj,
  * then the text.  Every STR value and every key holds one reference on
  * its lw__sym; releasing the document walks the tree to drop them.
  */
+/*
+ * An object shape: the keys of an object in slot order, interned so that
+ * objects with the same keys in the same order share one.  A program
+ * that found a key at slot i of one object of a shape finds it at slot i
+ * of every other (or, having missed it, misses it everywhere).  The keys
+ * are not held: every document of the shape holds them.
+ */
+typedef struct lw__shape {
+    struct lw__shape *next;  /* hash chain, owned by the table */
+    uint32_t hash;
+    uint32_t n;
+    uint32_t refs;           /* guarded by the table's lock */
+    uint32_t spare;
+    const lw__sym *keys[];
+} lw__shape;
+
 struct lw_attrs {
     atomic_uint refs;
     uint32_t text_len;
     lw_symtab *syms;       /* holds a reference */
     const char *text;      /* inside this block, NUL-terminated */
     size_t bytes;          /* size of this block */
+    const lw__shape *shape;  /* of the root object, held */
     lw__val root;          /* always an OBJ */
 };
 
@@ -136,6 +153,13 @@ uint32_t lw__sym_refs(lw_symtab *t, const lw__sym *s);
  * string (header and bytes).  Thread-safe.
  */
 size_t lw__symtab_memory(lw_symtab *t);
+
+/* The shared shape of these keys, with one more reference; LW_OK or
+ * LW_ERR_NOMEM.  Thread-safe. */
+lw_result lw__shape_intern(lw_symtab *t, const lw__sym *const *keys,
+                           uint32_t n, const lw__shape **out);
+/* Drop one reference; the last removes the shape.  NULL is ignored. */
+void lw__shape_release(lw_symtab *t, const lw__shape *shape);
 
 /* Is s (len bytes) a plain decimal number: DIGITS [ '.' DIGITS ]? */
 bool lw__is_plain_decimal(const char *s, size_t len);

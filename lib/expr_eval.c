@@ -73,6 +73,32 @@ static ALWAYS_INLINE const lw__val *find(const lw__val *obj,
     return &obj->u.items[i];
 }
 
+/* A hint that says: this shape has no such key. */
+#define NO_SLOT UINT32_MAX
+
+/*
+ * A top-level member of a subject.  Documents of one shape keep a key at
+ * one slot, so once a scan has seen the subject's shape it knows the slot
+ * (or that there is none) and reads the value straight from the subject's
+ * values, without touching the document's header or keys.  The cache
+ * lives in the caller's locals: nothing here takes their address, so
+ * they stay in registers across a block.
+ */
+static ALWAYS_INLINE const lw__val *find_root(const lw__subject *s,
+                                              const lw__sym *key,
+                                              uint32_t *hint,
+                                              const lw__shape **shape)
+{
+    uint32_t i;
+
+    if (LW__LIKELY(s->shape != NULL && s->shape == *shape))
+        return *hint == NO_SLOT ? NULL : &s->values[*hint];
+    i = find_slot(s->root, key);
+    *shape = s->shape;
+    *hint = i < s->root->n ? i : NO_SLOT;
+    return i < s->root->n ? &s->root->u.items[i] : NULL;
+}
+
 /* ---- references --------------------------------------------------------- */
 
 /* Walk the steps after the first from v; NULL when any is missing. */
@@ -318,7 +344,7 @@ static inline unsigned next_bit(uint64_t *bits)
 #define MASK_PLAIN(CODE)                                                   \
     if (bits == UINT64_MAX) {                                              \
         for (j = 0; j < 64; j++) {                                         \
-            const lw__val *v = find(s[j].root, in->key, &h);               \
+            const lw__val *v = find_root(&s[j], in->key, &h, &sh);         \
                                                                            \
             r |= (uint64_t)check(CODE, in, v) << j;                        \
         }                                                                  \
@@ -328,7 +354,7 @@ static inline unsigned next_bit(uint64_t *bits)
         const lw__val *v;                                                  \
                                                                            \
         j = next_bit(&bits);                                               \
-        v = find(s[j].root, in->key, &h);                                  \
+        v = find_root(&s[j], in->key, &h, &sh);                            \
         r |= (uint64_t)check(CODE, in, v) << j;                            \
     }
 
@@ -339,6 +365,7 @@ static uint64_t mask_plain(const lw__insn *test, const lw__subject *s,
     const lw__insn *in = &copy;
     uint64_t r = 0;
     uint32_t h = *hint;
+    const lw__shape *sh = NULL;
     unsigned j;
 
     switch (in->code) {
@@ -377,11 +404,12 @@ static uint64_t mask_two_phase(const lw_expr *e, const lw__insn *in,
     const lw__step *next = in->nsteps > 0 ? &e->steps[in->step0] : NULL;
     bool one_key = in->nsteps == 1 && next->key != NULL;
     uint32_t h = hints[in->slot], h2 = one_key ? hints[next->slot] : 0;
+    const lw__shape *sh = NULL;
     uint64_t todo = bits, r = 0;
 
     while (todo) {
         unsigned j = next_bit(&todo);
-        const lw__val *v = find(s[j].root, in->key, &h);
+        const lw__val *v = find_root(&s[j], in->key, &h, &sh);
 
         /* One more key ("contact.email") is the common nested case. */
         if (one_key)
@@ -565,20 +593,24 @@ size_t lw__expr_filter(const lw_expr *e, const lw__subject *subjects,
 static const lw__val empty_items[1];
 static const lw__val empty_root = {LW__OBJ, 0, 0, 0, {.items = empty_items}};
 
+void lw__subject_set(lw__subject *s, const lw_attrs *doc,
+                     const lw__sym *const *builtins)
+{
+    s->builtins = builtins;
+    s->root = doc != NULL ? lw__attrs_root(doc) : &empty_root;
+    s->shape = doc != NULL ? doc->shape : NULL;
+    s->values = s->root->u.items;
+}
+
 /* The subject of a document, or false when it cannot be evaluated. */
 static bool doc_subject(const lw_expr *e, const lw_attrs *doc,
                         lw__subject *s)
 {
-    s->builtins = NULL;
-    if (doc == NULL) {
-        s->root = &empty_root;
-        return true;
-    }
-    if (doc->syms != e->syms) {
-        s->root = &empty_root;
+    if (doc != NULL && doc->syms != e->syms) {
+        lw__subject_set(s, NULL, NULL);
         return false;
     }
-    s->root = lw__attrs_root(doc);
+    lw__subject_set(s, doc, NULL);
     return true;
 }
 

@@ -240,15 +240,12 @@ lw_result lw_expr_explain(const lw_expr *e, const lw_attrs *root,
                           lw_explain_format format, char **out,
                           size_t *len, lw_error *err)
 {
-    static const lw__val empty_items[1];
-    static const lw__val empty = {LW__OBJ, 0, 0, 0, {.items = empty_items}};
     lw__subject s;
 
     if (e != NULL && root != NULL && root->syms != e->syms)
         return lw__fail(err, LW_ERR_INVALID, -1,
                         "explain: the document was parsed with another "
                         "symbol table than the expression");
-    s.root = root != NULL ? lw__attrs_root(root) : &empty;
-    s.builtins = NULL;
+    lw__subject_set(&s, root, NULL);
     return lw__expr_explain(e, &s, format, out, len, err);
 }

@@ -20,14 +20,25 @@ enum {
 
 /*
  * What one evaluation sees: the attributes root (an OBJ value) and, for a
- * worker, the four built-ins as interned strings of the program's table.
+ * worker, the four built-ins as interned strings of the program's table;
+ * with the root's shape and values when it has a shape.
  * builtins == NULL means no built-ins: those names resolve in the root
  * like any other.  A built-in wins over an attribute of the same name.
  */
 typedef struct lw__subject {
     const lw__val *root;
     const lw__sym *const *builtins;
+    const lw__shape *shape;  /* of root, or NULL */
+    const lw__val *values;   /* root->u.items, when shape is set */
 } lw__subject;
+
+/*
+ * Fill a subject for a document (NULL: the empty object) and optional
+ * built-ins.  The shape and values let a scan read a top-level member
+ * without touching the document's header.
+ */
+void lw__subject_set(lw__subject *s, const lw_attrs *doc,
+                     const lw__sym *const *builtins);
 
 /* Evaluate one subject. */
 bool lw__expr_eval(const lw_expr *e, const lw__subject *s);

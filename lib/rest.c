@@ -225,36 +225,58 @@ static void set_nomem(lw_rest_response *r)
 
 /*
  * A 64-bit hash of the body: the opaque ETag of pages and of resources
- * other than workers.  Four independent lanes of eight bytes keep the
- * multiplier busy on bodies of a hundred kilobytes.
+ * other than workers.  Eight lanes each fold eight bytes per step with a
+ * 32 x 32 -> 64 bit product, which vector units do in one instruction,
+ * so a page of a hundred kilobytes hashes in a few microseconds.
  */
+static const uint64_t lane_keys[8] = {
+    0x9e3779b97f4a7c15u, 0xc2b2ae3d27d4eb4fu, 0x165667b19e3779f9u,
+    0xd6e8feb86659fd93u, 0xa0761d6478bd642fu, 0xe7037ed1a0b428dbu,
+    0x8ebc6af09c88c6e3u, 0x589965cc75374cc3u,
+};
+
 static uint64_t mix(uint64_t h, uint64_t w)
 {
     h = (h ^ w) * 0x9e3779b97f4a7c15u;
     return h ^ (h >> 29);
 }
 
-static uint64_t body_hash(const char *p, size_t len)
+static uint64_t body_hash(const char *p, size_t len, uint64_t seed)
 {
-    uint64_t lane[4] = {len, 1, 2, 3}, w, h;
+    uint64_t lane[8] = {len, 1, 2, 3, 4, 5, 6, 7}, w, x, h = seed ^ len;
     size_t i, k;
 
-    for (i = 0; i + 32 <= len; i += 32) {
-        for (k = 0; k < 4; k++) {
+    for (i = 0; i + 64 <= len; i += 64) {
+        for (k = 0; k < 8; k++) {
             memcpy(&w, p + i + 8 * k, 8);
-            lane[k] = mix(lane[k], w);
+            x = w ^ lane_keys[k];
+            lane[k] += w + (uint64_t)(uint32_t)x * (uint32_t)(x >> 32);
         }
     }
-    h = mix(mix(mix(lane[0], lane[1]), lane[2]), lane[3]);
-    for (; i < len; i++)
-        h = mix(h, (unsigned char)p[i]);
+    if (len >= 64) {
+        for (k = 0; k < 8; k++)
+            h = mix(h, lane[k]);
+    }
+    for (; i + 8 <= len; i += 8) {
+        memcpy(&w, p + i, 8);
+        h = mix(h, w);
+    }
+    if (i < len) {
+        w = 0;
+        memcpy(&w, p + i, len - i);
+        h = mix(h, w);
+    }
     return mix(h, len);
 }
 
-static void body_etag(lw_rest_response *r)
+uint64_t lw__hash64(const void *data, size_t len, uint64_t seed)
+{
+    return body_hash(data, len, seed);
+}
+
+static void hash_etag(lw_rest_response *r, uint64_t h)
 {
     static const char hex[] = "0123456789abcdef";
-    uint64_t h = body_hash(r->body, r->body_len);
     size_t i;
 
     r->etag[0] = '"';
@@ -297,8 +319,10 @@ static void finish_success(lw_rest_response *r, lw__ctx *c)
     add_header(r, "Content-Type", "application/json");
     if (c->etag == LW__ETAG_VERSION)
         version_etag(r, c->version);
+    else if (c->etag == LW__ETAG_HASH)
+        hash_etag(r, c->hash);
     else
-        body_etag(r);
+        hash_etag(r, body_hash(r->body, r->body_len, 0));
     add_header(r, "ETag", r->etag);
 }
 

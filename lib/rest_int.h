@@ -135,8 +135,12 @@ bool lw__route_parse(const char *path, size_t len, lw__route *r);
 typedef enum lw__etag {
     LW__ETAG_NONE = 0,
     LW__ETAG_VERSION,    /* a worker: its version in bare digits */
-    LW__ETAG_BODY        /* anything else: a hash of the body */
+    LW__ETAG_BODY,       /* a hash of the body */
+    LW__ETAG_HASH        /* a hash the handler computed (lw__ctx.hash) */
 } lw__etag;
+
+/* 64-bit hash of len bytes, chained from seed. */
+uint64_t lw__hash64(const void *data, size_t len, uint64_t seed);
 
 /* The state of one request while it is being answered. */
 typedef struct lw__ctx {
@@ -149,6 +153,7 @@ typedef struct lw__ctx {
     int32_t status;         /* of a success */
     lw__etag etag;
     int64_t version;        /* for LW__ETAG_VERSION */
+    uint64_t hash;          /* for LW__ETAG_HASH */
     lw_error err;           /* of a failure */
 } lw__ctx;
 
@@ -165,7 +170,24 @@ lw_result lw__rest_dispatch(lw__ctx *c);
 /* Append "<base>/v1/Workspaces/<WS>" (no quotes). */
 void lw__render_ws_url(lw__buf *b, const char *base, const char *ws_sid);
 
-void lw__render_worker(lw__buf *b, const char *base, const lw_worker *w);
+/*
+ * The end of a worker's JSON, its "url" and "links", is the same text for
+ * every worker of a workspace but for the worker's and its activity's
+ * SIDs: it is built once per page and copied with those written in.
+ */
+#define LW__WORKER_TAIL_MAX 4608
+typedef struct lw__worker_tail {
+    bool ready;
+    size_t len;
+    size_t wk_at[6];   /* where the worker SID goes */
+    size_t wa_at;      /* where the activity SID goes */
+    char text[LW__WORKER_TAIL_MAX];
+} lw__worker_tail;
+
+/* Render a worker; tail (zeroed before the first call) may be shared by
+ * the workers of one page, or NULL. */
+void lw__render_worker(lw__buf *b, const char *base, const lw_worker *w,
+                       lw__worker_tail *tail);
 void lw__render_activity(lw__buf *b, const char *base,
                          const lw_activity *a);
 void lw__render_task_queue(lw__buf *b, const char *base,

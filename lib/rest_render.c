@@ -30,43 +30,102 @@ static void put_text(lw__buf *b, const char *s)
 }
 
 /*
+ * How each byte is written inside a JSON string: 0 as itself, 'u' as a
+ * \u00XX escape, any other value as a backslash and that character.
+ */
+static const unsigned char escapes[256] = {
+    ['\b'] = 'b', ['\t'] = 't', ['\n'] = 'n', ['\f'] = 'f', ['\r'] = 'r',
+    [0x00] = 'u', [0x01] = 'u', [0x02] = 'u', [0x03] = 'u', [0x04] = 'u',
+    [0x05] = 'u', [0x06] = 'u', [0x07] = 'u', [0x0b] = 'u', [0x0e] = 'u',
+    [0x0f] = 'u', [0x10] = 'u', [0x11] = 'u', [0x12] = 'u', [0x13] = 'u',
+    [0x14] = 'u', [0x15] = 'u', [0x16] = 'u', [0x17] = 'u', [0x18] = 'u',
+    [0x19] = 'u', [0x1a] = 'u', [0x1b] = 'u', [0x1c] = 'u', [0x1d] = 'u',
+    [0x1e] = 'u', [0x1f] = 'u', ['"'] = '"', ['\\'] = '\\',
+};
+
+/* Write the escape of one byte that needs one; returns the new end. */
+static char *escape_byte(char *o, unsigned char c)
+{
+    static const char hex[] = "0123456789abcdef";
+    unsigned char e = escapes[c];
+
+    if (e != 'u') {
+        o[0] = '\\';
+        o[1] = (char)e;
+        return o + 2;
+    }
+    memcpy(o, "\\u00", 4);
+    o[4] = hex[c >> 4];
+    o[5] = hex[c & 15];
+    return o + 6;
+}
+
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define WORD_SCAN 1
+
+/* High bit set in each byte of t that is zero, and only in those. */
+static inline uint64_t zero_bytes(uint64_t t)
+{
+    const uint64_t low7 = 0x7f7f7f7f7f7f7f7fu;
+
+    return ~(((t & low7) + low7) | t | low7);
+}
+
+/* High bit set in each byte of x that needs escaping: below 0x20, '"'
+ * or '\\'. */
+static inline uint64_t special_bytes(uint64_t x)
+{
+    const uint64_t ones = 0x0101010101010101u;
+
+    return zero_bytes(x ^ (ones * '"')) | zero_bytes(x ^ (ones * '\\')) |
+           zero_bytes(x & (ones * 0xe0));
+}
+#endif
+
+/*
  * Append s as a JSON string, quotes included.  Room for the worst case
  * (every byte a \u00XX escape) is taken first, so the loop writes
- * without checks; callers that must not fail reserve that much.
+ * without checks; callers that must not fail reserve that much.  Eight
+ * bytes are looked at at once: runs without anything to escape are
+ * copied a word at a time.
  */
 static void put_json(lw__buf *b, const char *s, size_t len)
 {
-    static const char hex[] = "0123456789abcdef";
     const unsigned char *p = (const unsigned char *)s;
     char *o;
-    size_t i;
+    size_t i = 0;
 
-    if (len > (SIZE_MAX - 3) / 6 || !lw__buf_reserve(b, 6 * len + 2))
+    if (len > (SIZE_MAX - 10) / 6 || !lw__buf_reserve(b, 6 * len + 10))
         return;
     o = b->data + b->len;
     *o++ = '"';
-    for (i = 0; i < len; i++) {
-        unsigned char c = p[i];
+#ifdef WORD_SCAN
+    for (; i + 8 <= len; i += 8) {
+        uint64_t x, m;
+        size_t run = 0;
 
-        if (LW__LIKELY(c >= 0x20 && c != '"' && c != '\\')) {
-            *o++ = (char)c;
-            continue;
+        /* Copy the word, then redo it from each byte that needs an
+         * escape: there is room for eight more bytes past any point. */
+        memcpy(&x, p + i, 8);
+        memcpy(o, p + i, 8);
+        for (m = special_bytes(x); m != 0; m &= m - 1) {
+            size_t k = (size_t)__builtin_ctzll(m) / 8;
+            uint64_t rest;
+
+            o = escape_byte(o + (k - run), p[i + k]);
+            run = k + 1;
+            rest = run < 8 ? x >> (8 * run) : 0;
+            memcpy(o, &rest, 8);
         }
-        *o++ = '\\';
-        switch (c) {
-        case '"': *o++ = '"'; break;
-        case '\\': *o++ = '\\'; break;
-        case '\n': *o++ = 'n'; break;
-        case '\r': *o++ = 'r'; break;
-        case '\t': *o++ = 't'; break;
-        case '\b': *o++ = 'b'; break;
-        case '\f': *o++ = 'f'; break;
-        default:
-            memcpy(o, "u00", 3);
-            o[3] = hex[c >> 4];
-            o[4] = hex[c & 15];
-            o += 5;
-        }
+        o += 8 - run;
+    }
+#endif
+    for (; i < len; i++) {
+        if (LW__LIKELY(escapes[p[i]] == 0))
+            *o++ = (char)p[i];
+        else
+            o = escape_byte(o, p[i]);
     }
     *o++ = '"';
     *o = '\0';
@@ -147,69 +206,99 @@ static void put_url(lw__buf *b, const char *key, const char *base,
 
 /* ---- worker -------------------------------------------------------------- */
 
-/* Append again len bytes found at off in the same buffer. */
-static void again(lw__buf *b, size_t off, size_t len)
+/* Append text to a tail being built (room is checked by the caller). */
+static void tail_add(lw__worker_tail *t, const char *text)
 {
-    if (!lw__buf_reserve(b, len))
+    size_t n = strlen(text);
+
+    memcpy(t->text + t->len, text, n);
+    t->len += n;
+}
+
+/* "<base>/v1/Workspaces/<ws>" and, when wk_slot is not NULL,
+ * "/Workers/<worker SID>" with the SID's place recorded there. */
+static void tail_url(lw__worker_tail *t, const char *base, const char *ws,
+                     size_t *wk_slot)
+{
+    tail_add(t, base);
+    tail_add(t, "/v1/Workspaces/");
+    tail_add(t, ws);
+    if (wk_slot != NULL) {
+        tail_add(t, "/Workers/");
+        *wk_slot = t->len;
+        memset(t->text + t->len, 'x', LW_SID_LEN);
+        t->len += LW_SID_LEN;
+    }
+}
+
+static void tail_link(lw__worker_tail *t, const char *key, const char *base,
+                      const char *ws, size_t *wk_slot, const char *tail)
+{
+    tail_add(t, key);
+    tail_url(t, base, ws, wk_slot);
+    tail_add(t, tail);
+    tail_add(t, "\"");
+}
+
+/* Build the tail for a workspace; false when its base URL is too long for
+ * the fixed room (it never is: base URLs are at most 256 bytes). */
+static bool tail_build(lw__worker_tail *t, const char *base, const char *ws)
+{
+    if (strlen(base) > 320)
+        return false;
+    t->len = 0;
+    tail_link(t, ",\"url\":\"", base, ws, &t->wk_at[0], "");
+    tail_link(t, ",\"links\":{\"channels\":\"", base, ws, &t->wk_at[1],
+              "/Channels");
+    tail_link(t, ",\"activity\":\"", base, ws, NULL, "/Activities/");
+    t->wa_at = t->len - 1;
+    t->len--;
+    memset(t->text + t->len, 'x', LW_SID_LEN);
+    t->len += LW_SID_LEN;
+    tail_add(t, "\"");
+    tail_link(t, ",\"workspace\":\"", base, ws, NULL, "");
+    tail_link(t, ",\"statistics\":\"", base, ws, NULL, "/Workers/Statistics");
+    tail_link(t, ",\"real_time_statistics\":\"", base, ws, NULL,
+              "/Workers/RealTimeStatistics");
+    tail_link(t, ",\"cumulative_statistics\":\"", base, ws, NULL,
+              "/Workers/CumulativeStatistics");
+    tail_link(t, ",\"worker_statistics\":\"", base, ws, &t->wk_at[2],
+              "/Statistics");
+    tail_link(t, ",\"worker_channels\":\"", base, ws, &t->wk_at[3],
+              "/Channels");
+    tail_link(t, ",\"reservations\":\"", base, ws, &t->wk_at[4],
+              "/Reservations");
+    tail_add(t, "}}");
+    t->ready = true;
+    return true;
+}
+
+/* Copy the tail with this worker's SIDs written in. */
+static void put_tail(lw__buf *b, const lw__worker_tail *t, const char *wk,
+                     const char *wa)
+{
+    char *o;
+    size_t k;
+
+    if (!lw__buf_reserve(b, t->len))
         return;
-    memcpy(b->data + b->len, b->data + off, len);
-    b->len += len;
+    o = b->data + b->len;
+    memcpy(o, t->text, t->len);
+    for (k = 0; k < 5; k++)
+        memcpy(o + t->wk_at[k], wk, LW_SID_LEN);
+    memcpy(o + t->wa_at, wa, LW_SID_LEN);
+    b->len += t->len;
     b->data[b->len] = '\0';
 }
 
-/* Where the worker's URL sits in the buffer, to copy it into links. */
-typedef struct url_at {
-    size_t off;
-    size_t ws_len;   /* of "<base>/v1/Workspaces/<WS>" */
-    size_t wk_len;   /* of the whole "<...>/Workers/<WK>" */
-} url_at;
-
-/* "key":"<the URL's first len bytes><tail>" */
-static void link(lw__buf *b, const char *key, size_t key_len,
-                 const url_at *u, size_t len, const char *tail,
-                 size_t tail_len)
-{
-    emit(b, key, key_len);
-    PUT(b, "\"");
-    again(b, u->off, len);
-    emit(b, tail, tail_len);
-    PUT(b, "\"");
-}
-
-#define WS_LINK(b, key, u, tail) \
-    link((b), (key), sizeof(key) - 1, (u), (u)->ws_len, (tail), \
-         sizeof(tail) - 1)
-#define WK_LINK(b, key, u, tail) \
-    link((b), (key), sizeof(key) - 1, (u), (u)->wk_len, (tail), \
-         sizeof(tail) - 1)
-
-static void worker_links(lw__buf *b, const url_at *u, const char *wa)
-{
-    WK_LINK(b, ",\"links\":{\"channels\":", u, "/Channels");
-    PUT(b, ",\"activity\":\"");
-    again(b, u->off, u->ws_len);
-    PUT(b, "/Activities/");
-    put_text(b, wa);
-    PUT(b, "\"");
-    WS_LINK(b, ",\"workspace\":", u, "");
-    WS_LINK(b, ",\"statistics\":", u, "/Workers/Statistics");
-    WS_LINK(b, ",\"real_time_statistics\":", u,
-            "/Workers/RealTimeStatistics");
-    WS_LINK(b, ",\"cumulative_statistics\":", u,
-            "/Workers/CumulativeStatistics");
-    WK_LINK(b, ",\"worker_statistics\":", u, "/Statistics");
-    WK_LINK(b, ",\"worker_channels\":", u, "/Channels");
-    WK_LINK(b, ",\"reservations\":", u, "/Reservations");
-    PUT(b, "}");
-}
-
-void lw__render_worker(lw__buf *b, const char *base, const lw_worker *w)
+void lw__render_worker(lw__buf *b, const char *base, const lw_worker *w,
+                       lw__worker_tail *tail)
 {
     const char *ws = lw_worker_workspace_sid(w);
     const char *wk = lw_worker_sid(w);
     size_t attrs_len;
     const char *attrs = lw_worker_attributes(w, &attrs_len);
-    url_at u;
+    lw__worker_tail local;
 
     SID(b, "{\"sid\":", wk);
     STRING(b, ",\"friendly_name\":", lw_worker_friendly_name(w));
@@ -225,17 +314,16 @@ void lw__render_worker(lw__buf *b, const char *base, const lw_worker *w)
     DATE(b, ",\"date_updated\":", lw_worker_date_updated(w));
     DATE(b, ",\"date_status_changed\":", lw_worker_date_status_changed(w));
 
-    /* The URL once; the links copy its prefixes. */
-    PUT(b, ",\"url\":\"");
-    u.off = b->len;
-    lw__render_ws_url(b, base, ws);
-    u.ws_len = b->len - u.off;
-    PUT(b, "/Workers/");
-    put_text(b, wk);
-    u.wk_len = b->len - u.off;
-    PUT(b, "\"");
-    worker_links(b, &u, lw_worker_activity_sid(w));
-    PUT(b, "}");
+    /* "url" and "links": the workspace's tail with the SIDs in place. */
+    if (tail == NULL) {
+        tail = &local;
+        tail->ready = false;
+    }
+    if (!tail->ready && !tail_build(tail, base, ws)) {
+        b->failed = true;
+        return;
+    }
+    put_tail(b, tail, wk, lw_worker_activity_sid(w));
 }
 
 /* ---- activity and task queue --------------------------------------------- */

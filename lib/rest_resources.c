@@ -137,7 +137,7 @@ static lw_result render_worker(lw__ctx *c, int32_t status, lw_worker *w)
     c->status = status;
     c->etag = LW__ETAG_VERSION;
     c->version = lw_worker_version(w);
-    lw__render_worker(&c->out, c->base, w);
+    lw__render_worker(&c->out, c->base, w, NULL);
     lw_worker_release(w);
     return LW_OK;
 }
@@ -475,7 +475,7 @@ typedef lw_result (*filter_fn)(lw_query *q, const char *s, size_t len);
 typedef lw_result (*list_fn)(lw_workspace *ws, const lw_query *q,
                              lw_page **out, lw_error *err);
 typedef void (*item_fn)(lw__buf *b, const char *base, const lw_page *p,
-                        size_t i);
+                        size_t i, lw__worker_tail *tail);
 
 typedef struct filter {
     const char *name;
@@ -500,20 +500,23 @@ typedef struct paging {
 } paging;
 
 static void worker_item_json(lw__buf *b, const char *base, const lw_page *p,
-                             size_t i)
+                             size_t i, lw__worker_tail *tail)
 {
-    lw__render_worker(b, base, lw_page_worker(p, i));
+    lw__render_worker(b, base, lw_page_worker(p, i), tail);
 }
 
 static void activity_item_json(lw__buf *b, const char *base,
-                               const lw_page *p, size_t i)
+                               const lw_page *p, size_t i,
+                               lw__worker_tail *tail)
 {
+    (void)tail;
     lw__render_activity(b, base, lw_page_activity(p, i));
 }
 
 static void queue_item_json(lw__buf *b, const char *base, const lw_page *p,
-                            size_t i)
+                            size_t i, lw__worker_tail *tail)
 {
+    (void)tail;
     lw__render_task_queue(b, base, lw_page_task_queue(p, i));
 }
 
@@ -713,13 +716,38 @@ static void put_meta(lw__ctx *c, const list_spec *s, const lw__form *f,
     PUT(b, "\"}}");
 }
 
+/*
+ * The ETag of a page of workers without hashing a hundred kilobytes: what
+ * a worker renders to is fixed by its SID, version and activity name (an
+ * activity rename keeps the version), and the rest of the page by its
+ * meta, which repeats the request.
+ */
+static uint64_t page_hash(const char *meta, size_t len, const lw_page *p)
+{
+    uint64_t h = lw__hash64(meta, len, 0);
+    size_t i, n = lw_page_count(p);
+
+    for (i = 0; i < n; i++) {
+        const lw_worker *w = lw_page_worker(p, i);
+        const char *act = lw_worker_activity_name(w);
+        int64_t v = lw_worker_version(w);
+
+        h = lw__hash64(lw_worker_sid(w), LW_SID_LEN, h);
+        h = lw__hash64(&v, sizeof v, h);
+        h = lw__hash64(act, strlen(act), h);
+    }
+    return h;
+}
+
 static void render_page(lw__ctx *c, const list_spec *s, const lw__form *f,
                         const paging *pg, const lw_page *page)
 {
     lw__buf *b = &c->out;
-    size_t i, n = lw_page_count(page);
+    size_t i, meta, n = lw_page_count(page);
+    lw__worker_tail tail;
 
     /* A guess of the size, to spare most of the growing. */
+    tail.ready = false;
     lw__buf_reserve(b, n * 2560 + 4096);
     PUT(b, "{\"");
     lw__buf_puts(b, s->key);
@@ -727,11 +755,16 @@ static void render_page(lw__ctx *c, const list_spec *s, const lw__form *f,
     for (i = 0; i < n; i++) {
         if (i > 0)
             lw__buf_putc(b, ',');
-        s->item(b, c->base, page, i);
+        s->item(b, c->base, page, i, &tail);
     }
+    meta = b->len;
     put_meta(c, s, f, pg, page);
     c->status = 200;
     c->etag = LW__ETAG_BODY;
+    if (s->item == worker_item_json && !lw__buf_failed(b)) {
+        c->etag = LW__ETAG_HASH;
+        c->hash = page_hash(b->data + meta, b->len - meta, page);
+    }
 }
 
 static lw_result list(lw__ctx *c, const list_spec *s, const lw__form *f)

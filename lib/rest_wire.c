@@ -245,13 +245,16 @@ static void civil_from_days(int64_t days, int64_t *y, int *m, int *d)
     *y = yoe + era * 400 + (*m <= 2);
 }
 
-/* Write v as exactly n decimal digits, most significant first. */
-static void put_digits(char *p, int v, int n)
+/* "00" to "99", so that two digits cost one copy. */
+static const char two_digits[] =
+    "00010203040506070809101112131415161718192021222324252627282930313233"
+    "34353637383940414243444546474849505152535455565758596061626364656667"
+    "6869707172737475767778798081828384858687888990919293949596979899";
+
+/* Write v (0..99) as exactly two decimal digits. */
+static void put_two(char *p, int v)
 {
-    while (n-- > 0) {
-        p[n] = (char)('0' + v % 10);
-        v /= 10;
-    }
+    memcpy(p, two_digits + 2 * v, 2);
 }
 
 void lw__buf_date(lw__buf *b, int64_t seconds)
@@ -270,12 +273,13 @@ void lw__buf_date(lw__buf *b, int64_t seconds)
     rem = seconds - days * 86400;
     civil_from_days(days, &y, &m, &d);
 
-    put_digits(t, (int)y, 4);
-    put_digits(t + 5, m, 2);
-    put_digits(t + 8, d, 2);
-    put_digits(t + 11, (int)(rem / 3600), 2);
-    put_digits(t + 14, (int)(rem / 60 % 60), 2);
-    put_digits(t + 17, (int)(rem % 60), 2);
+    put_two(t, (int)(y / 100));
+    put_two(t + 2, (int)(y % 100));
+    put_two(t + 5, m);
+    put_two(t + 8, d);
+    put_two(t + 11, (int)(rem / 3600));
+    put_two(t + 14, (int)(rem / 60 % 60));
+    put_two(t + 17, (int)(rem % 60));
     lw__buf_append(b, t, sizeof t);
 }
 

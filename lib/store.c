@@ -102,6 +102,7 @@ lw_result lw_workspace_options_set_worker_cap(lw_workspace_options *opts,
     if (opts == NULL || cap == 0)
         return LW_ERR_INVALID;
     opts->cap = cap;
+    opts->cap_set = true;
     return LW_OK;
 }
 
@@ -147,6 +148,7 @@ lw_result lw_workspace_options_set_base_url(lw_workspace_options *opts,
         return LW_ERR_INVALID;
     memcpy(opts->base_url, url, len);
     opts->base_url[len] = '\0';
+    opts->base_url_set = true;
     return LW_OK;
 }
 
@@ -435,6 +437,13 @@ static lw_result ws_fill_ids(lw_workspace *ws, const lw_workspace_options *o)
         strcpy(ws->sid, o->workspace_sid);
     else
         lw__ws_new_sid(ws, "WS", ws->sid);
+
+    /* Worker snapshots share these instead of copying them. */
+    if (lw__sym_intern(ws->syms, ws->sid, LW_SID_LEN, &ws->sid_sym) !=
+            LW_OK ||
+        lw__sym_intern(ws->syms, ws->account_sid, LW_SID_LEN,
+                       &ws->account_sid_sym) != LW_OK)
+        return LW_ERR_NOMEM;
     return LW_OK;
 }
 
@@ -538,9 +547,12 @@ static void ws_destroy(lw_workspace *ws)
     lw__free(&a, ws->acts);
     lw__free(&a, ws->slots_used);
     lw__names_free(&a, &ws->worker_names);
+    lw__sidx_free(&a, &ws->worker_sids);
     lw__names_free(&a, &ws->queue_names);
     lw__names_free(&a, &ws->act_names);
     lw__free(&a, ws->friendly_name);
+    lw__sym_release(ws->syms, ws->sid_sym);
+    lw__sym_release(ws->syms, ws->account_sid_sym);
     lw_symtab_release(ws->syms);
     pthread_mutex_destroy(&ws->err_lock);
     pthread_rwlock_destroy(&ws->lock);

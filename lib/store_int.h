@@ -30,6 +30,8 @@ struct lw_workspace_options {
     void *clock_user;
     lw_random_fn random;
     void *random_user;
+    bool cap_set;       /* set by the host: wins over an imported value */
+    bool base_url_set;
 };
 
 /* ---- case-insensitive name index --------------------------------------- */
@@ -61,6 +63,27 @@ void lw__names_insert(lw__names *t, const char *name, size_t len,
 void lw__names_remove(lw__names *t, const char *name, size_t len,
                       const void *item);
 void lw__names_free(const lw_allocator *a, lw__names *t);
+
+/* ---- worker SID index (store_sidx.c) ----------------------------------- */
+
+struct lw__worker_rec;
+
+/* Open addressing, linear probing, at most half full. */
+typedef struct lw__sid_index {
+    struct lw__worker_rec **slots;
+    uint32_t cap;  /* 0 or a power of two */
+} lw__sid_index;
+
+/* Make room for count entries; LW_OK or LW_ERR_NOMEM (index unchanged). */
+lw_result lw__sidx_reserve(const lw_allocator *a, lw__sid_index *x,
+                           uint32_t count);
+/* The record with this SID (len bytes), or NULL. */
+struct lw__worker_rec *lw__sidx_find(const lw__sid_index *x,
+                                     const char *sid, size_t len);
+/* Add a record (room must have been reserved) / remove one present. */
+void lw__sidx_insert(lw__sid_index *x, struct lw__worker_rec *r);
+void lw__sidx_remove(lw__sid_index *x, const struct lw__worker_rec *r);
+void lw__sidx_free(const lw_allocator *a, lw__sid_index *x);
 
 /* ---- snapshots --------------------------------------------------------- */
 
@@ -102,8 +125,8 @@ struct lw_worker {
     int64_t date_created;
     int64_t date_updated;
     int64_t date_status_changed;
-    char account_sid[LW__SID_BUF];
-    char workspace_sid[LW__SID_BUF];
+    const lw__sym *account_sid;    /* held; shared by every snapshot */
+    const lw__sym *workspace_sid;  /* held */
 };
 
 struct lw_workspace_info {
@@ -160,6 +183,8 @@ struct lw_workspace {
     /* fixed at creation */
     char sid[LW__SID_BUF];
     char account_sid[LW__SID_BUF];
+    const lw__sym *sid_sym;          /* the two SIDs interned, held */
+    const lw__sym *account_sid_sym;
     char *friendly_name;
     char base_url[BASE_URL_MAX + 1];
     uint32_t cap;
@@ -193,6 +218,7 @@ struct lw_workspace {
     uint32_t nworkers;
     uint32_t workers_cap;
     lw__names worker_names;
+    lw__sid_index worker_sids;
     uint64_t *slots_used;  /* bit set of worker slots */
     uint32_t slot_words;
 };

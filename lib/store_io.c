@@ -480,6 +480,13 @@ static lw_result import_root(const lw_workspace_options *opts,
     }
     if (rc == LW_OK)
         rc = import_options(&r, root, o);
+
+    /* What the host set explicitly wins: a restarted host may serve the
+     * workspace on another address or with another cap. */
+    if (rc == LW_OK && opts != NULL && opts->base_url_set)
+        memcpy(o->base_url, opts->base_url, sizeof o->base_url);
+    if (rc == LW_OK && opts != NULL && opts->cap_set)
+        o->cap = opts->cap;
     if (rc == LW_OK)
         rc = lw__ws_new(o, &r.ws, err);
     lw_workspace_options_free(o);

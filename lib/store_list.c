@@ -528,6 +528,124 @@ static void sort_cands(cand *c, size_t m, lw_ordering order)
         qsort(c, m, sizeof *c, cand_sort_desc);
 }
 
+/*
+ * SID order, the default, needs no sort: the workers array is the list
+ * order.  A page is found by walking from the token and stopping once the
+ * page and one more match are known, so page 100 costs what page 1 does.
+ */
+#define SCAN_BLOCK 64
+
+/* Does position i pass the filters (the expression included)? */
+typedef struct sid_walk {
+    lw_workspace *ws;
+    const wfilter *f;
+    const lw_expr *e;
+} sid_walk;
+
+/*
+ * Matches in [lo, hi) in walk order (ascending when forward), at most
+ * want of them, into out; returns how many.
+ */
+static size_t walk_block(const sid_walk *w, size_t lo, size_t hi,
+                         bool forward, size_t want, uint32_t *out)
+{
+    uint32_t idx[SCAN_BLOCK];
+    size_t n, k, got = 0;
+
+    if (w->e != NULL) {
+        n = lw__expr_filter(w->e, w->ws->subjects + lo, hi - lo, idx);
+    } else {
+        for (n = 0; n < hi - lo; n++)
+            idx[n] = (uint32_t)n;
+    }
+    for (k = 0; k < n && got < want; k++) {
+        size_t pos = lo + idx[forward ? k : n - 1 - k];
+
+        if (worker_matches(w->ws->workers[pos], w->f))
+            out[got++] = (uint32_t)pos;
+    }
+    return got;
+}
+
+/* Up to want matches walking from pos (inclusive) forward, or backward
+ * from pos - 1; positions into out in walk order. */
+static size_t walk(const sid_walk *w, size_t pos, bool forward,
+                   size_t want, uint32_t *out)
+{
+    size_t got = 0, n = w->ws->nworkers;
+
+    while (got < want && (forward ? pos < n : pos > 0)) {
+        size_t lo = forward ? pos : (pos > SCAN_BLOCK ? pos - SCAN_BLOCK : 0);
+        size_t hi = forward ? (n - pos > SCAN_BLOCK ? pos + SCAN_BLOCK : n)
+                            : pos;
+
+        got += walk_block(w, lo, hi, forward, want - got, out + got);
+        pos = forward ? hi : lo;
+    }
+    return got;
+}
+
+static void sid_token(char *buf, char dir, const lw__worker_rec *r)
+{
+    cand c = {0, r->sid, r->snap};
+
+    render_token(buf, dir, &c, LW_ORDER_SID);
+}
+
+static lw_result list_workers_by_sid(lw_workspace *ws, const lw_query *q,
+                                     const wfilter *f, const lw_expr *e,
+                                     const token *t, lw_page **out,
+                                     lw_error *err)
+{
+    uint32_t size = q->page_size > LW_MAX_PAGE_SIZE ? LW_MAX_PAGE_SIZE
+                                                    : q->page_size;
+    sid_walk w = {ws, f, e};
+    bool forward = !t->set || t->after;
+    size_t from = 0, got, count, i, one;
+    uint32_t *pos, probe;
+    lw_page *p;
+
+    if (t->set) {
+        from = lw__sid_lower_bound((void *const *)ws->workers,
+                                   ws->nworkers, t->sid);
+        if (t->after && from < ws->nworkers &&
+            memcmp(ws->workers[from]->sid, t->sid, LW_SID_LEN) == 0)
+            from++;
+    }
+    pos = lw__malloc(&ws->alloc, ((size_t)size + 1) * sizeof *pos);
+    if (pos == NULL)
+        return lw__ws_fail(ws, err, LW_ERR_NOMEM, "out of memory");
+    got = walk(&w, from, forward, (size_t)size + 1, pos);
+    count = got > size ? size : got;
+    p = lw__calloc(&ws->alloc, 1, sizeof *p + count * sizeof(void *));
+    if (p == NULL) {
+        lw__free(&ws->alloc, pos);
+        return lw__ws_fail(ws, err, LW_ERR_NOMEM, "out of memory");
+    }
+    p->alloc = ws->alloc;
+    p->kind = PAGE_WORKERS;
+    p->size = size;
+    p->count = count;
+    for (i = 0; i < count; i++)
+        p->items[forward ? i : count - 1 - i] =
+            lw_worker_retain(ws->workers[pos[i]]->snap);
+
+    /* One record beyond the page on the far side is already known; on
+     * the near side, look for one. */
+    one = count > 0 ? walk(&w, from, !forward, 1, &probe) : 0;
+    p->has_next = count > 0 && (forward ? got > size : one > 0);
+    p->has_prev = count > 0 && (forward ? one > 0 : got > size);
+    if (p->has_prev)
+        sid_token(p->prev_token, 'B',
+                  ws->workers[pos[forward ? 0 : count - 1]]);
+    if (p->has_next)
+        sid_token(p->next_token, 'A',
+                  ws->workers[pos[forward ? count - 1 : 0]]);
+    lw__free(&ws->alloc, pos);
+    *out = p;
+    return LW_OK;
+}
+
 static lw_result list_workers_locked(lw_workspace *ws, const lw_query *q,
                                      const lw_expr *e, const token *t,
                                      lw_page **out, lw_error *err)
@@ -538,6 +656,9 @@ static lw_result list_workers_locked(lw_workspace *ws, const lw_query *q,
     cand *c;
     lw_result rc;
 
+    resolve_filters(ws, q, &f);
+    if (q->order == LW_ORDER_SID && !f.empty && f.named == NULL)
+        return list_workers_by_sid(ws, q, &f, e, t, out, err);
     c = lw__malloc(&ws->alloc, n * sizeof *c);
     if (c != NULL && e != NULL)
         idx = lw__malloc(&ws->alloc, n * sizeof *idx);
@@ -545,7 +666,6 @@ static lw_result list_workers_locked(lw_workspace *ws, const lw_query *q,
         lw__free(&ws->alloc, c);
         return lw__ws_fail(ws, err, LW_ERR_NOMEM, "out of memory");
     }
-    resolve_filters(ws, q, &f);
     m = collect_workers(ws, q, &f, e, idx, c);
     sort_cands(c, m, q->order);
     rc = page_build(ws, PAGE_WORKERS, c, m, q, t, out, err);

@@ -57,8 +57,10 @@ static lw_worker *snap_new(lw_workspace *ws, const lw__sym *const *b,
     }
     w->attrs = lw_attrs_retain(attrs);
     w->available = available;
-    strcpy(w->account_sid, ws->account_sid);
-    strcpy(w->workspace_sid, ws->sid);
+    lw__sym_retain(ws->syms, ws->account_sid_sym);
+    w->account_sid = ws->account_sid_sym;
+    lw__sym_retain(ws->syms, ws->sid_sym);
+    w->workspace_sid = ws->sid_sym;
     return w;
 }
 
@@ -104,6 +106,8 @@ void lw_worker_release(lw_worker *w)
     syms = w->syms;
     for (i = 0; i < LW__BUILTIN_COUNT; i++)
         lw__sym_release(syms, w->builtins[i]);
+    lw__sym_release(syms, w->account_sid);
+    lw__sym_release(syms, w->workspace_sid);
     lw_attrs_release(w->attrs);
     lw__free(lw__symtab_alloc(syms), w);
     lw_symtab_release(syms);
@@ -121,12 +125,12 @@ const char *lw_worker_friendly_name(const lw_worker *w)
 
 const char *lw_worker_account_sid(const lw_worker *w)
 {
-    return w->account_sid;
+    return w->account_sid->bytes;
 }
 
 const char *lw_worker_workspace_sid(const lw_worker *w)
 {
-    return w->workspace_sid;
+    return w->workspace_sid->bytes;
 }
 
 const char *lw_worker_activity_sid(const lw_worker *w)
@@ -183,8 +187,7 @@ static lw__subject worker_subject(const lw_worker *w)
 {
     lw__subject s;
 
-    s.root = lw__attrs_root(w->attrs);
-    s.builtins = w->builtins;
+    lw__subject_set(&s, w->attrs, w->builtins);
     return s;
 }
 
@@ -300,8 +303,7 @@ void lw__worker_replace(lw_workspace *ws, size_t pos, lw_worker *snap)
 
     lw_worker_release(r->snap);
     r->snap = snap;
-    ws->subjects[pos].root = lw__attrs_root(snap->attrs);
-    ws->subjects[pos].builtins = snap->builtins;
+    lw__subject_set(&ws->subjects[pos], snap->attrs, snap->builtins);
 }
 
 void lw__worker_rec_free(lw_workspace *ws, lw__worker_rec *r)
@@ -315,7 +317,7 @@ void lw__worker_rec_free(lw_workspace *ws, lw__worker_rec *r)
 static lw__worker_rec *worker_find(lw_workspace *ws, const char *sid,
                                    size_t len)
 {
-    return lw__sid_find((void *const *)ws->workers, ws->nworkers, sid, len);
+    return lw__sidx_find(&ws->worker_sids, sid, len);
 }
 
 /* Room for one more worker in both parallel arrays. */
@@ -400,10 +402,11 @@ static void worker_insert(lw_workspace *ws, lw__worker_rec *r)
     memmove(ws->subjects + pos + 1, ws->subjects + pos,
             (ws->nworkers - pos) * sizeof *ws->subjects);
     ws->nworkers++;
-    ws->subjects[pos].root = lw__attrs_root(r->snap->attrs);
-    ws->subjects[pos].builtins = r->snap->builtins;
+    lw__subject_set(&ws->subjects[pos], r->snap->attrs,
+                    r->snap->builtins);
     ws->slots_used[r->slot / 64] |= (uint64_t)1 << (r->slot % 64);
     lw__names_insert(&ws->worker_names, name->bytes, name->len, r);
+    lw__sidx_insert(&ws->worker_sids, r);
     r->act->nworkers++;
     lw__queues_eval_worker(ws, pos);
 }
@@ -424,7 +427,9 @@ lw_result lw__worker_add(lw_workspace *ws, const lw__worker_init *in,
     }
     if (grow_workers(ws) != LW_OK || reserve_slot(ws, &slot) != LW_OK ||
         lw__names_reserve(&ws->alloc, &ws->worker_names,
-                          ws->nworkers + 1) != LW_OK)
+                          ws->nworkers + 1) != LW_OK ||
+        lw__sidx_reserve(&ws->alloc, &ws->worker_sids,
+                         ws->nworkers + 1) != LW_OK)
         return lw__ws_fail(ws, err, LW_ERR_NOMEM, "out of memory");
     r = lw__calloc(&ws->alloc, 1, sizeof *r);
     if (r == NULL || (r->snap = worker_snap_build(ws, in, sid)) == NULL) {
@@ -936,6 +941,7 @@ static lw_result delete_locked(lw_workspace *ws, lw__worker_rec *r,
     ws->nworkers--;
     ws->slots_used[r->slot / 64] &= ~((uint64_t)1 << (r->slot % 64));
     lw__names_remove(&ws->worker_names, name->bytes, name->len, r);
+    lw__sidx_remove(&ws->worker_sids, r);
     r->act->nworkers--;
     return LW_OK;
 }

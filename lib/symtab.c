@@ -20,6 +20,9 @@ struct lw_symtab {
     size_t nbuckets;       /* a power of two */
     atomic_size_t count;   /* distinct strings; written under lock */
     size_t bytes;          /* memory of the strings, guarded by lock */
+    lw__shape **shapes;    /* chains of object shapes, guarded by lock */
+    size_t nshape_buckets; /* 0 (none made yet) or a power of two */
+    size_t nshapes;
 };
 
 /* ---- helpers ------------------------------------------------------------ */
@@ -159,6 +162,9 @@ lw_result lw_symtab_create(const lw_allocator *alloc, lw_symtab **out)
     atomic_init(&t->refs, 1);
     atomic_init(&t->count, 0);
     t->bytes = 0;
+    t->shapes = NULL;
+    t->nshape_buckets = 0;
+    t->nshapes = 0;
     *out = t;
     return LW_OK;
 }
@@ -188,7 +194,16 @@ void lw_symtab_release(lw_symtab *t)
             lw__free(&a, p);
         }
     }
+    for (i = 0; i < t->nshape_buckets; i++) {
+        lw__shape *p = t->shapes[i], *next;
+
+        for (; p != NULL; p = next) {
+            next = p->next;
+            lw__free(&a, p);
+        }
+    }
     pthread_mutex_destroy(&t->lock);
+    lw__free(&a, t->shapes);
     lw__free(&a, t->buckets);
     lw__free(&a, t);
 }
@@ -282,4 +297,110 @@ uint32_t lw__sym_refs(lw_symtab *t, const lw__sym *s)
     n = s->refs;
     pthread_mutex_unlock(&t->lock);
     return n;
+}
+
+/* ---- shapes ------------------------------------------------------------- */
+
+static uint32_t shape_hash(const lw__sym *const *keys, uint32_t n)
+{
+    uint64_t h = 0x9e3779b97f4a7c15u ^ n;
+    uint32_t i;
+
+    for (i = 0; i < n; i++) {
+        h ^= (uint64_t)(uintptr_t)keys[i];
+        h *= 0xff51afd7ed558ccdu;
+        h ^= h >> 32;
+    }
+    return (uint32_t)h;
+}
+
+/* Rehash into twice the buckets (or the first 16); failure is fine. */
+static void shapes_grow(lw_symtab *t)
+{
+    size_t n = t->nshape_buckets ? t->nshape_buckets * 2 : 16, i;
+    lw__shape **nb = lw__calloc(&t->alloc, n, sizeof *nb);
+
+    if (nb == NULL)
+        return;
+    for (i = 0; i < t->nshape_buckets; i++) {
+        lw__shape *p = t->shapes[i], *next;
+
+        for (; p != NULL; p = next) {
+            next = p->next;
+            p->next = nb[p->hash & (n - 1)];
+            nb[p->hash & (n - 1)] = p;
+        }
+    }
+    lw__free(&t->alloc, t->shapes);
+    t->shapes = nb;
+    t->nshape_buckets = n;
+}
+
+static lw__shape *shape_find(lw_symtab *t, uint32_t hash,
+                             const lw__sym *const *keys, uint32_t n)
+{
+    lw__shape *p;
+
+    if (t->nshape_buckets == 0)
+        return NULL;
+    for (p = t->shapes[hash & (t->nshape_buckets - 1)]; p != NULL;
+         p = p->next) {
+        if (p->hash == hash && p->n == n &&
+            memcmp(p->keys, keys, n * sizeof *keys) == 0)
+            return p;
+    }
+    return NULL;
+}
+
+lw_result lw__shape_intern(lw_symtab *t, const lw__sym *const *keys,
+                           uint32_t n, const lw__shape **out)
+{
+    uint32_t hash = shape_hash(keys, n);
+    lw__shape *p;
+
+    pthread_mutex_lock(&t->lock);
+    p = shape_find(t, hash, keys, n);
+    if (p != NULL) {
+        p->refs++;
+        goto done;
+    }
+    if (t->nshapes >= t->nshape_buckets * 2)
+        shapes_grow(t);
+    p = t->nshape_buckets == 0 ||
+                (uint64_t)n * sizeof *keys > SIZE_MAX - sizeof *p
+            ? NULL
+            : lw__malloc(&t->alloc, sizeof *p + (size_t)n * sizeof *keys);
+    if (p == NULL) {
+        pthread_mutex_unlock(&t->lock);
+        return LW_ERR_NOMEM;
+    }
+    p->hash = hash;
+    p->n = n;
+    p->refs = 1;
+    memcpy(p->keys, keys, n * sizeof *keys);
+    p->next = t->shapes[hash & (t->nshape_buckets - 1)];
+    t->shapes[hash & (t->nshape_buckets - 1)] = p;
+    t->nshapes++;
+done:
+    pthread_mutex_unlock(&t->lock);
+    *out = p;
+    return LW_OK;
+}
+
+void lw__shape_release(lw_symtab *t, const lw__shape *shape)
+{
+    lw__shape *s = (lw__shape *)(uintptr_t)shape, **pp;
+
+    if (s == NULL)
+        return;
+    pthread_mutex_lock(&t->lock);
+    if (--s->refs == 0) {
+        pp = &t->shapes[s->hash & (t->nshape_buckets - 1)];
+        while (*pp != s)
+            pp = &(*pp)->next;
+        *pp = s->next;
+        t->nshapes--;
+        lw__free(&t->alloc, s);
+    }
+    pthread_mutex_unlock(&t->lock);
 }

@@ -201,8 +201,6 @@ static void check_error(case_state *st, const char *text, size_t len,
 static void check_value(case_state *st, const char *text, size_t len,
                         bool want)
 {
-    static const lw__val empty_items[1];
-    static const lw__val empty = {LW__OBJ, 0, 0, 0, {.items = empty_items}};
     lw_expr *e = NULL;
     lw__subject s;
     lw_error err;
@@ -210,8 +208,7 @@ static void check_value(case_state *st, const char *text, size_t len,
     if (lw_expr_compile(st->syms, text, len, &e, &err) != LW_OK)
         fail_msg("line %d: error at %lld: %s", st->line,
                  (long long)err.offset, err.message);
-    s.root = st->doc != NULL ? lw__attrs_root(st->doc) : &empty;
-    s.builtins = st->has_builtins ? st->builtins : NULL;
+    lw__subject_set(&s, st->doc, st->has_builtins ? st->builtins : NULL);
     if (eval_all(e, &s, st->doc) != want)
         fail_msg("line %d: '%.60s' gave %s", st->line, text,
                  want ? "false" : "true");
@@ -456,7 +453,7 @@ static const char *const gen_docs[] = {
 static bool eval_text(lw_symtab *t, const char *text, const lw_attrs *doc)
 {
     lw_expr *e = compile_ok(t, text);
-    lw__subject s = {lw__attrs_root(doc), NULL};
+    lw__subject s = {lw__attrs_root(doc), NULL, NULL, NULL};
     bool r = eval_all(e, &s, doc);
 
     lw_expr_free(e);
@@ -587,7 +584,7 @@ static void test_random_texts(void **state)
             for (k = 0; k < 8; k++)
                 text[next(&r) % len] = (char)next(&r);
         if (lw_expr_compile(t, text, len, &e, &err) == LW_OK) {
-            lw__subject s = {lw__attrs_root(doc), NULL};
+            lw__subject s = {lw__attrs_root(doc), NULL, NULL, NULL};
 
             eval_all(e, &s, doc);
             lw_expr_free(e);
@@ -673,8 +670,7 @@ static void test_scan_matches_eval(void **state)
     assert_int_equal(lw_symtab_create(NULL, &t), LW_OK);
     for (i = 0; i < N; i++) {
         docs[i] = worker_doc(t, (unsigned)i);
-        subj[i].root = lw__attrs_root(docs[i]);
-        subj[i].builtins = NULL;
+        lw__subject_set(&subj[i], docs[i], NULL);
     }
     for (k = 0; k < sizeof texts / sizeof texts[0]; k++) {
         lw_expr *e = compile_ok(t, texts[k]);
@@ -712,8 +708,7 @@ static void test_absent_keys(void **state)
     for (i = 0; i < 40; i++) {
         docs[i] = parse_doc(t, i == 39 ? "{\"v\":\"team\",\"n\":1}"
                                         : "{\"n\":1}");
-        subj[i].root = lw__attrs_root(docs[i]);
-        subj[i].builtins = NULL;
+        lw__subject_set(&subj[i], docs[i], NULL);
     }
     /* "team" is held by one document as a value, and by the program. */
     e = compile_ok(t, "team != 'x' AND region NOT IN ['a'] AND n == 1");
@@ -759,7 +754,7 @@ static void test_builtins(void **state)
         lw__sym_intern(t, v[1][i], strlen(v[1][i]), &b[1][i]);
     }
     for (i = 0; i < 3; i++)
-        subj[i].root = lw__attrs_root(doc);
+        lw__subject_set(&subj[i], doc, NULL);
     subj[0].builtins = b[0];
     subj[1].builtins = b[1];
     subj[2].builtins = NULL;
@@ -1086,8 +1081,7 @@ static void test_threads(void **state)
     assert_int_equal(lw_symtab_create(NULL, &t), LW_OK);
     for (i = 0; i < N; i++) {
         docs[i] = worker_doc(t, (unsigned)i);
-        subj[i].root = lw__attrs_root(docs[i]);
-        subj[i].builtins = NULL;
+        lw__subject_set(&subj[i], docs[i], NULL);
     }
     e = compile_ok(t, "skills HAS 'vip' AND level > 3 OR team HAS 'x'");
     expect = lw__expr_filter(e, subj, N, NULL);

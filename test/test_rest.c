@@ -170,6 +170,106 @@ static void test_worker_fetch(void **state)
     lw_rest_response_free(r);
 }
 
+/* Form-encode every byte as %XX. */
+static const char *form_encode(const char *s)
+{
+    static char out[4096];
+    static const char hex[] = "0123456789ABCDEF";
+    size_t n = 0;
+
+    for (; *s != '\0' && n + 4 < sizeof out; s++) {
+        out[n++] = '%';
+        out[n++] = hex[(unsigned char)*s >> 4];
+        out[n++] = hex[(unsigned char)*s & 15];
+    }
+    out[n] = '\0';
+    return out;
+}
+
+/* Attributes that need escaping come back intact at every alignment of
+ * the escaped bytes (the renderer looks at eight bytes at a time). */
+static void test_attributes_escaping(void **state)
+{
+    static const char tail[] =
+        "\":\"q\\\"b\\\\s\\n\\t\\u0001\\u001f\xc3\xa9\\/"
+        "\\u007f12345678\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\"}";
+    fixture *f = *state;
+    char wk[35], text[256], pad[17];
+    int shift;
+
+    for (shift = 0; shift < 16; shift++) {
+        lw_rest_response *r;
+        cJSON *body, *attrs;
+
+        memset(pad, 'k', (size_t)shift);
+        pad[shift] = '\0';
+        snprintf(text, sizeof text, "{\"%s%s", pad, tail);
+        rt_create_worker(&f->t, rt_fmt("FriendlyName=e%d&Attributes=%s",
+                                       shift, form_encode(text)), wk);
+        r = rt_call(&f->t, "GET", rt_fmt(WORKERS "/%s", wk), NULL, NULL);
+        assert_int_equal(lw_rest_response_status(r), 200);
+        body = rt_json(r);
+        attrs = cJSON_GetObjectItemCaseSensitive(body, "attributes");
+        assert_true(cJSON_IsString(attrs));
+        assert_string_equal(attrs->valuestring, text);
+        cJSON_Delete(body);
+        lw_rest_response_free(r);
+
+        /* Control characters in a name, at the same alignments. */
+        snprintf(text, sizeof text, "%s\x01\t\x1f\"\\n%d", pad, shift);
+        rt_expect(rt_call(&f->t, "POST", rt_fmt(WORKERS "/%s", wk), NULL,
+                          rt_fmt("FriendlyName=%s", form_encode(text))),
+                  200);
+        r = rt_call(&f->t, "GET", rt_fmt(WORKERS "/%s", wk), NULL, NULL);
+        body = rt_json(r);
+        attrs = cJSON_GetObjectItemCaseSensitive(body, "friendly_name");
+        assert_string_equal(attrs->valuestring, text);
+        cJSON_Delete(body);
+        lw_rest_response_free(r);
+    }
+}
+
+/* The ETag of a page of workers: same page, same tag; any change of what
+ * the page shows (a worker, its activity's name, the request) changes it. */
+static char *page_etag(fixture *f, const char *query)
+{
+    static char tags[4][32];
+    static int next;
+    lw_rest_response *r = rt_call(&f->t, "GET", WORKERS, query, NULL);
+    char *tag = tags[next++ % 4];
+
+    assert_int_equal(lw_rest_response_status(r), 200);
+    snprintf(tag, 32, "%s", lw_rest_response_header(r, "ETag"));
+    lw_rest_response_free(r);
+    return tag;
+}
+
+static void test_worker_list_etag(void **state)
+{
+    fixture *f = *state;
+    char wk[35], before[32];
+
+    rt_create_worker(&f->t, "FriendlyName=a", wk);
+    rt_create_worker(&f->t, "FriendlyName=b", wk);
+    snprintf(before, sizeof before, "%s", page_etag(f, NULL));
+    assert_int_equal(before[0], '"');
+    assert_string_equal(page_etag(f, NULL), before);
+    assert_string_not_equal(page_etag(f, "PageSize=1"), before);
+    assert_string_not_equal(page_etag(f, "FriendlyName=a"), before);
+
+    /* An update bumps a version. */
+    rt_expect(rt_call(&f->t, "POST", rt_fmt(WORKERS "/%s", wk), NULL,
+                      "Attributes=%7B%22x%22%3A1%7D"), 200);
+    assert_string_not_equal(page_etag(f, NULL), before);
+    snprintf(before, sizeof before, "%s", page_etag(f, NULL));
+
+    /* A rename of their activity keeps versions but changes the page. */
+    rt_expect(rt_call(&f->t, "POST",
+                      rt_fmt(RT_WS_PATH "/Activities/%s", f->offline), NULL,
+                      "FriendlyName=Away"), 200);
+    assert_string_not_equal(page_etag(f, NULL), before);
+}
+
 static void test_worker_list(void **state)
 {
     fixture *f = *state;
@@ -868,6 +968,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_worker_create, setup, teardown),
         cmocka_unit_test_setup_teardown(test_worker_fetch, setup, teardown),
         cmocka_unit_test_setup_teardown(test_worker_list, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_worker_list_etag, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_attributes_escaping, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_worker_update, setup, teardown),
         cmocka_unit_test_setup_teardown(test_worker_delete, setup, teardown),
         cmocka_unit_test_setup_teardown(test_activities, setup, teardown),

@@ -93,6 +93,46 @@ static void test_export_import_round_trip(void **state)
     fixture_close(&f);
 }
 
+/* A base URL or cap set on the options replaces the saved one. */
+static void test_import_overrides(void **state)
+{
+    fixture f;
+    lw_workspace_options *o;
+    lw_workspace *copy;
+    char *text;
+
+    (void)state;
+    fixture_open(&f);
+    populate(&f);
+    text = export_text(&f);
+
+    o = fixture_options(&f);
+    assert_int_equal(lw_workspace_options_set_base_url(
+                         o, S("http://127.0.0.1:9999/")), LW_OK);
+    assert_int_equal(lw_workspace_options_set_worker_cap(o, 5), LW_OK);
+    assert_int_equal(lw_workspace_import(o, S(text), &copy, &f.err), LW_OK);
+    assert_string_equal(lw_workspace_base_url(copy),
+                        "http://127.0.0.1:9999");
+    assert_int_equal(lw_workspace_worker_count(copy), 2);
+    lw_workspace_free(copy);
+
+    /* A cap below the saved workers refuses the import. */
+    assert_int_equal(lw_workspace_options_set_worker_cap(o, 1), LW_OK);
+    assert_int_not_equal(lw_workspace_import(o, S(text), &copy, &f.err),
+                         LW_OK);
+    lw_workspace_options_free(o);
+
+    /* Without them the saved values stay. */
+    o = fixture_options(&f);
+    assert_int_equal(lw_workspace_import(o, S(text), &copy, &f.err), LW_OK);
+    assert_string_equal(lw_workspace_base_url(copy),
+                        lw_workspace_base_url(f.ws));
+    lw_workspace_free(copy);
+    lw_workspace_options_free(o);
+    free_text(&f, text);
+    fixture_close(&f);
+}
+
 typedef struct import_case {
     const char *from;  /* text to replace in a valid export */
     const char *to;
@@ -484,6 +524,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_export_import_round_trip),
         cmocka_unit_test(test_import_refusals),
+        cmocka_unit_test(test_import_overrides),
         cmocka_unit_test(test_oom_operations),
         cmocka_unit_test(test_oom_create_workspace),
         cmocka_unit_test(test_oom_import),

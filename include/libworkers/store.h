@@ -623,8 +623,11 @@ LW_API lw_result lw_workspace_export(lw_workspace *ws, char **out,
 
 /*
  * Create a workspace from exported text.  opts (NULL: defaults) gives the
- * allocator, clock and random source; everything else comes from the
- * text, so exporting the result gives the same text back.  Returns LW_OK
+ * allocator, clock and random source, and, when set on opts, the base URL
+ * and the worker cap, which then replace the saved ones (a host restarted
+ * on another address keeps rendering links clients can follow); everything
+ * else comes from the text, so exporting the result of an import without
+ * those two settings gives the same text back.  Returns LW_OK
  * and the handle in *out, LW_ERR_SYNTAX (not JSON), LW_ERR_INVALID (a
  * missing or wrong field, an inconsistency: the message names it), the
  * code of an attribute document or expression in it that does not parse,
@@ -633,6 +636,38 @@ LW_API lw_result lw_workspace_export(lw_workspace *ws, char **out,
 LW_API lw_result lw_workspace_import(const lw_workspace_options *opts,
                                      const char *text, size_t len,
                                      lw_workspace **out, lw_error *err);
+
+/* ---------------------------------------------------------------------
+ * Matching workers against an expression
+ * ------------------------------------------------------------------ */
+
+/*
+ * Count the workers for which e is true, with the worker built-ins (sid,
+ * friendly_name, activity_sid, activity_name) in scope.  e must have been
+ * compiled with lw_workspace_symtab(ws).  LW_OK, or LW_ERR_INVALID (NULL
+ * argument, foreign expression).  Takes only a shared lock.  Thread-safe.
+ * Since 0.1.0.
+ */
+LW_API lw_result lw_worker_count_matching(lw_workspace *ws,
+                                          const lw_expr *e,
+                                          uint32_t *count, lw_error *err);
+
+/*
+ * Called for each matching worker in ascending SID order; return false to
+ * stop.  The snapshot is borrowed: retain it to keep it.  The workspace's
+ * shared lock is held during the call: the visitor may read the workspace
+ * but must not change it.
+ */
+typedef bool (*lw_worker_visit_fn)(void *user, const lw_worker *w);
+
+/*
+ * Visit every worker for which e is true, in ascending SID order.
+ * Errors as lw_worker_count_matching, plus LW_ERR_INVALID for a NULL
+ * visitor.  Thread-safe.  Since 0.1.0.
+ */
+LW_API lw_result lw_worker_select(lw_workspace *ws, const lw_expr *e,
+                                  lw_worker_visit_fn fn, void *user,
+                                  lw_error *err);
 
 #ifdef __cplusplus
 }

@@ -285,7 +285,7 @@ int main(int argc, char **argv)
     subj = calloc(n, sizeof *subj);
     idx = calloc(n, sizeof *idx);
     for (i = 0; i < n; i++)
-        subj[i].root = lw__attrs_root(docs[i]);
+        lw__subject_set(&subj[i], docs[i], NULL);
     matches = lw__expr_filter(e, subj, n, idx);
     for (i = 0; i < matches; i++)
         sum += idx[i];

@@ -1,11 +1,6 @@
 /*
  * fuzz_attrs.c - libFuzzer target for lw_attrs_parse and the read API.
- * Not part of "make check"; build and run it by hand with clang:
- *
- *   clang -std=c11 -g -O1 -D_POSIX_C_SOURCE=200809L -Iinclude -Ilib \
- *       -fsanitize=fuzzer,address,undefined -o build/fuzz_attrs \
- *       test/fuzz/fuzz_attrs.c lib/[a-z]*.c -lcjson -lpthread -lm
- *   build/fuzz_attrs -max_total_time=300 -max_len=8192
+ * Built and run by "make fuzz" (FUZZ_SECONDS each).
  *
  * The first input byte picks the size limit; the rest is the text.  A
  * parsed document must give back its text byte for byte, and every value

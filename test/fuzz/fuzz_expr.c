@@ -1,12 +1,6 @@
 /*
  * fuzz_expr.c - libFuzzer target for the expression compiler, evaluator
- * and explain.  Not part of "make check"; build and run it by hand with
- * clang:
- *
- *   clang -std=c11 -g -O1 -D_POSIX_C_SOURCE=200809L -Iinclude -Ilib \
- *       -fsanitize=fuzzer,address,undefined -o build/fuzz_expr \
- *       test/fuzz/fuzz_expr.c lib/[a-z]*.c -lcjson -lpthread -lm
- *   build/fuzz_expr -max_total_time=300 -max_len=512 -dict=...
+ * and explain, built and run by "make fuzz" (FUZZ_SECONDS each).
  *
  * The input is expression text.  A compile error must point inside the
  * text; a program must give the same answer through eval, both filters
@@ -45,8 +39,7 @@ static void setup(void)
         if (lw_attrs_parse(syms, sample_docs[i], strlen(sample_docs[i]), 0,
                            &docs[i], NULL) != LW_OK)
             abort();
-        subj[i].root = lw__attrs_root(docs[i]);
-        subj[i].builtins = NULL;
+        lw__subject_set(&subj[i], docs[i], NULL);
     }
 }
 
