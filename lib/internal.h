@@ -52,7 +52,7 @@ char *lw__strndup(const lw_allocator *a, const char *s, size_t len);
 lw_result lw__fail(lw_error *err, lw_result code, int64_t offset,
                    const char *fmt, ...) LW__PRINTF(4, 5);
 lw_result lw__vfail(lw_error *err, lw_result code, int64_t offset,
-                    const char *fmt, va_list ap);
+                    const char *fmt, va_list ap) LW__PRINTF(4, 0);
 
 /* Fill err with the fixed lw_strerror() message of code. */
 lw_result lw__fail_code(lw_error *err, lw_result code);

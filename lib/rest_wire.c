@@ -426,7 +426,9 @@ bool lw__basic_auth_ok(const char *hdr, size_t len, const char *user,
         colon++;
     if (colon == n)
         return false;
-    return same_bytes(plain, colon, user, ulen) &
-           same_bytes(plain + colon + 1, n - colon - 1, password,
-                      strlen(password));
+    /* Both halves are compared whatever the first gives, so the time
+     * taken does not say which one was wrong. */
+    return ((int)same_bytes(plain, colon, user, ulen) &
+            (int)same_bytes(plain + colon + 1, n - colon - 1, password,
+                            strlen(password))) != 0;
 }

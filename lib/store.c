@@ -722,49 +722,49 @@ void lw_workspace_info_release(lw_workspace_info *info)
 
 const char *lw_workspace_info_sid(const lw_workspace_info *info)
 {
-    return info->sid;
+    return info != NULL ? info->sid : NULL;
 }
 
 const char *lw_workspace_info_account_sid(const lw_workspace_info *info)
 {
-    return info->account_sid;
+    return info != NULL ? info->account_sid : NULL;
 }
 
 const char *lw_workspace_info_friendly_name(const lw_workspace_info *info)
 {
-    return info->text;
+    return info != NULL ? info->text : NULL;
 }
 
 const char *lw_workspace_info_default_activity_sid(
     const lw_workspace_info *info)
 {
-    return info->default_sid;
+    return info != NULL ? info->default_sid : NULL;
 }
 
 const char *lw_workspace_info_default_activity_name(
     const lw_workspace_info *info)
 {
-    return info->default_name;
+    return info != NULL ? info->default_name : NULL;
 }
 
 const char *lw_workspace_info_timeout_activity_sid(
     const lw_workspace_info *info)
 {
-    return info->timeout_sid;
+    return info != NULL ? info->timeout_sid : NULL;
 }
 
 const char *lw_workspace_info_timeout_activity_name(
     const lw_workspace_info *info)
 {
-    return info->timeout_name;
+    return info != NULL ? info->timeout_name : NULL;
 }
 
 int64_t lw_workspace_info_date_created(const lw_workspace_info *info)
 {
-    return info->date_created;
+    return info != NULL ? info->date_created : 0;
 }
 
 int64_t lw_workspace_info_date_updated(const lw_workspace_info *info)
 {
-    return info->date_updated;
+    return info != NULL ? info->date_updated : 0;
 }

@@ -50,37 +50,37 @@ void lw_activity_release(lw_activity *a)
 
 const char *lw_activity_sid(const lw_activity *a)
 {
-    return a->sid;
+    return a != NULL ? a->sid : NULL;
 }
 
 const char *lw_activity_friendly_name(const lw_activity *a)
 {
-    return a->name;
+    return a != NULL ? a->name : NULL;
 }
 
 bool lw_activity_available(const lw_activity *a)
 {
-    return a->available;
+    return a != NULL ? a->available : false;
 }
 
 const char *lw_activity_account_sid(const lw_activity *a)
 {
-    return a->account_sid;
+    return a != NULL ? a->account_sid : NULL;
 }
 
 const char *lw_activity_workspace_sid(const lw_activity *a)
 {
-    return a->workspace_sid;
+    return a != NULL ? a->workspace_sid : NULL;
 }
 
 int64_t lw_activity_date_created(const lw_activity *a)
 {
-    return a->date_created;
+    return a != NULL ? a->date_created : 0;
 }
 
 int64_t lw_activity_date_updated(const lw_activity *a)
 {
-    return a->date_updated;
+    return a != NULL ? a->date_updated : 0;
 }
 
 /* ---- records ----------------------------------------------------------- */

@@ -60,40 +60,40 @@ void lw_task_queue_release(lw_task_queue *q)
 
 const char *lw_task_queue_sid(const lw_task_queue *q)
 {
-    return q->sid;
+    return q != NULL ? q->sid : NULL;
 }
 
 const char *lw_task_queue_friendly_name(const lw_task_queue *q)
 {
-    return q->name;
+    return q != NULL ? q->name : NULL;
 }
 
 const char *lw_task_queue_target_workers(const lw_task_queue *q,
                                          size_t *len)
 {
     if (len != NULL)
-        *len = q->target_len;
-    return q->target;
+        *len = q != NULL ? q->target_len : 0;
+    return q != NULL ? q->target : NULL;
 }
 
 const char *lw_task_queue_account_sid(const lw_task_queue *q)
 {
-    return q->account_sid;
+    return q != NULL ? q->account_sid : NULL;
 }
 
 const char *lw_task_queue_workspace_sid(const lw_task_queue *q)
 {
-    return q->workspace_sid;
+    return q != NULL ? q->workspace_sid : NULL;
 }
 
 int64_t lw_task_queue_date_created(const lw_task_queue *q)
 {
-    return q->date_created;
+    return q != NULL ? q->date_created : 0;
 }
 
 int64_t lw_task_queue_date_updated(const lw_task_queue *q)
 {
-    return q->date_updated;
+    return q != NULL ? q->date_updated : 0;
 }
 
 /* ---- eligibility ------------------------------------------------------- */

@@ -115,72 +115,72 @@ void lw_worker_release(lw_worker *w)
 
 const char *lw_worker_sid(const lw_worker *w)
 {
-    return w->builtins[LW__BUILTIN_SID]->bytes;
+    return w != NULL ? w->builtins[LW__BUILTIN_SID]->bytes : NULL;
 }
 
 const char *lw_worker_friendly_name(const lw_worker *w)
 {
-    return w->builtins[LW__BUILTIN_FRIENDLY_NAME]->bytes;
+    return w != NULL ? w->builtins[LW__BUILTIN_FRIENDLY_NAME]->bytes : NULL;
 }
 
 const char *lw_worker_account_sid(const lw_worker *w)
 {
-    return w->account_sid->bytes;
+    return w != NULL ? w->account_sid->bytes : NULL;
 }
 
 const char *lw_worker_workspace_sid(const lw_worker *w)
 {
-    return w->workspace_sid->bytes;
+    return w != NULL ? w->workspace_sid->bytes : NULL;
 }
 
 const char *lw_worker_activity_sid(const lw_worker *w)
 {
-    return w->builtins[LW__BUILTIN_ACTIVITY_SID]->bytes;
+    return w != NULL ? w->builtins[LW__BUILTIN_ACTIVITY_SID]->bytes : NULL;
 }
 
 const char *lw_worker_activity_name(const lw_worker *w)
 {
-    return w->builtins[LW__BUILTIN_ACTIVITY_NAME]->bytes;
+    return w != NULL ? w->builtins[LW__BUILTIN_ACTIVITY_NAME]->bytes : NULL;
 }
 
 bool lw_worker_available(const lw_worker *w)
 {
-    return w->available;
+    return w != NULL ? w->available : false;
 }
 
 const char *lw_worker_attributes(const lw_worker *w, size_t *len)
 {
-    return lw_attrs_text(w->attrs, len);
+    return lw_attrs_text(w != NULL ? w->attrs : NULL, len);
 }
 
 const lw_attrs *lw_worker_attrs(const lw_worker *w)
 {
-    return w->attrs;
+    return w != NULL ? w->attrs : NULL;
 }
 
 int64_t lw_worker_date_created(const lw_worker *w)
 {
-    return w->date_created;
+    return w != NULL ? w->date_created : 0;
 }
 
 int64_t lw_worker_date_updated(const lw_worker *w)
 {
-    return w->date_updated;
+    return w != NULL ? w->date_updated : 0;
 }
 
 int64_t lw_worker_date_status_changed(const lw_worker *w)
 {
-    return w->date_status_changed;
+    return w != NULL ? w->date_status_changed : 0;
 }
 
 int64_t lw_worker_version(const lw_worker *w)
 {
-    return w->version;
+    return w != NULL ? w->version : 0;
 }
 
 uint32_t lw_worker_pending_reservations(const lw_worker *w)
 {
-    return w->pending;
+    return w != NULL ? w->pending : 0;
 }
 
 static lw__subject worker_subject(const lw_worker *w)
@@ -222,42 +222,42 @@ lw_result lw_worker_explain(const lw_expr *e, const lw_worker *w,
 
 const char *lw_event_type(const lw_event *ev)
 {
-    return ev->type;
+    return ev != NULL ? ev->type : NULL;
 }
 
 lw_worker *lw_event_worker(const lw_event *ev)
 {
-    return ev->worker;
+    return ev != NULL ? ev->worker : NULL;
 }
 
 int64_t lw_event_version(const lw_event *ev)
 {
-    return ev->version;
+    return ev != NULL ? ev->version : 0;
 }
 
 int64_t lw_event_timestamp(const lw_event *ev)
 {
-    return ev->timestamp;
+    return ev != NULL ? ev->timestamp : 0;
 }
 
 const char *lw_event_previous_activity_sid(const lw_event *ev)
 {
-    return ev->prev_sid;
+    return ev != NULL ? ev->prev_sid : NULL;
 }
 
 const char *lw_event_previous_activity_name(const lw_event *ev)
 {
-    return ev->prev_name;
+    return ev != NULL ? ev->prev_name : NULL;
 }
 
 int64_t lw_event_previous_activity_ms(const lw_event *ev)
 {
-    return ev->prev_ms;
+    return ev != NULL ? ev->prev_ms : 0;
 }
 
 uint32_t lw_event_reservations_dropped(const lw_event *ev)
 {
-    return ev->dropped;
+    return ev != NULL ? ev->dropped : 0;
 }
 
 /* Add an event about w (retained) to the batch. */

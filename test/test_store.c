@@ -959,9 +959,58 @@ static void test_snapshot_outlives_workspace(void **state)
     (void)ta;
 }
 
+/* Snapshot and event getters given NULL answer NULL, false or 0. */
+static void test_null_getters(void **state)
+{
+    size_t len = 7;
+
+    (void)state;
+    assert_null(lw_worker_sid(NULL));
+    assert_null(lw_worker_friendly_name(NULL));
+    assert_null(lw_worker_account_sid(NULL));
+    assert_null(lw_worker_workspace_sid(NULL));
+    assert_null(lw_worker_activity_sid(NULL));
+    assert_null(lw_worker_activity_name(NULL));
+    assert_false(lw_worker_available(NULL));
+    assert_null(lw_worker_attributes(NULL, &len));
+    assert_int_equal(len, 0);
+    assert_null(lw_worker_attrs(NULL));
+    assert_int_equal(lw_worker_date_created(NULL), 0);
+    assert_int_equal(lw_worker_date_updated(NULL), 0);
+    assert_int_equal(lw_worker_date_status_changed(NULL), 0);
+    assert_int_equal(lw_worker_version(NULL), 0);
+    assert_int_equal(lw_worker_pending_reservations(NULL), 0);
+    assert_null(lw_activity_sid(NULL));
+    assert_null(lw_activity_friendly_name(NULL));
+    assert_false(lw_activity_available(NULL));
+    assert_null(lw_activity_account_sid(NULL));
+    assert_null(lw_activity_workspace_sid(NULL));
+    assert_int_equal(lw_activity_date_created(NULL), 0);
+    assert_int_equal(lw_activity_date_updated(NULL), 0);
+    len = 7;
+    assert_null(lw_task_queue_target_workers(NULL, &len));
+    assert_int_equal(len, 0);
+    assert_null(lw_task_queue_sid(NULL));
+    assert_null(lw_task_queue_friendly_name(NULL));
+    assert_null(lw_task_queue_account_sid(NULL));
+    assert_null(lw_task_queue_workspace_sid(NULL));
+    assert_int_equal(lw_task_queue_date_created(NULL), 0);
+    assert_int_equal(lw_task_queue_date_updated(NULL), 0);
+    assert_null(lw_workspace_info_sid(NULL));
+    assert_null(lw_workspace_info_default_activity_sid(NULL));
+    assert_null(lw_workspace_info_timeout_activity_name(NULL));
+    assert_int_equal(lw_workspace_info_date_created(NULL), 0);
+    assert_null(lw_event_type(NULL));
+    assert_null(lw_event_worker(NULL));
+    assert_int_equal(lw_event_version(NULL), 0);
+    assert_null(lw_event_previous_activity_sid(NULL));
+    assert_int_equal(lw_event_reservations_dropped(NULL), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_null_getters),
         cmocka_unit_test(test_workspace_defaults),
         cmocka_unit_test(test_workspace_options),
         cmocka_unit_test(test_workspace_default_activity),

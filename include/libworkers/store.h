@@ -28,7 +28,8 @@ extern "C" {
  * lw_activity, lw_task_queue, lw_workspace_info).  A snapshot never
  * changes; a later change of the resource makes a new one.  Release each
  * snapshot you receive exactly once; snapshots may outlive the workspace
- * and may be released from any thread.
+ * and may be released from any thread.  Snapshot and event getters given
+ * NULL return NULL, false or 0.
  *
  * Every fallible call returns an lw_result and fills the optional
  * lw_error *err on failure; the workspace also keeps a copy of the last
