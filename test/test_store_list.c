@@ -724,6 +724,94 @@ static void test_queue_target_without_nul(void **state)
     fixture_close(&f);
 }
 
+/* Visitor of lw_worker_select: collects names, stops after "limit". */
+typedef struct visit {
+    char names[8][16];
+    size_t n;
+    size_t limit;
+    const char *prev_sid;
+    bool ordered;
+} visit;
+
+static bool collect(void *user, const lw_worker *w)
+{
+    visit *v = user;
+
+    if (v->prev_sid != NULL && strcmp(v->prev_sid, lw_worker_sid(w)) >= 0)
+        v->ordered = false;
+    v->prev_sid = lw_worker_sid(w);
+    snprintf(v->names[v->n++], sizeof v->names[0], "%s",
+             lw_worker_friendly_name(w));
+    return v->n < v->limit;
+}
+
+/* Counting and visiting the workers an expression selects, built-ins in
+ * scope, in SID order; foreign programs and NULLs are refused. */
+static void test_count_and_select(void **state)
+{
+    fixture f;
+    lw_symtab *other;
+    lw_expr *e, *foreign;
+    uint32_t count = 99;
+    visit v;
+    lw_error err;
+    size_t i;
+
+    (void)state;
+    fixture_open(&f);
+    lw_worker_release(add_worker(&f, "ann", "{\"skills\":[\"vip\"]}"));
+    lw_worker_release(add_worker(&f, "bob", "{\"skills\":[\"sales\"]}"));
+    lw_worker_release(add_worker(&f, "cid", "{\"skills\":[\"vip\"]}"));
+    lw_worker_release(add_worker(&f, "dee", NULL));
+
+    assert_int_equal(lw_expr_compile(lw_workspace_symtab(f.ws),
+                                     S("skills HAS 'vip' OR "
+                                       "friendly_name == 'dee'"),
+                                     &e, NULL), LW_OK);
+    assert_int_equal(lw_worker_count_matching(f.ws, e, &count, NULL),
+                     LW_OK);
+    assert_int_equal(count, 3);
+
+    memset(&v, 0, sizeof v);
+    v.limit = 8;
+    v.ordered = true;
+    assert_int_equal(lw_worker_select(f.ws, e, collect, &v, NULL), LW_OK);
+    assert_int_equal(v.n, 3);
+    assert_true(v.ordered);
+    for (i = 0; i < v.n; i++)
+        assert_true(strcmp(v.names[i], "bob") != 0);
+
+    /* The visitor stops the walk. */
+    memset(&v, 0, sizeof v);
+    v.limit = 1;
+    assert_int_equal(lw_worker_select(f.ws, e, collect, &v, NULL), LW_OK);
+    assert_int_equal(v.n, 1);
+
+    /* A program of another table, and missing arguments. */
+    assert_int_equal(lw_symtab_create(NULL, &other), LW_OK);
+    assert_int_equal(lw_expr_compile(other, S("1 == 1"), &foreign, NULL),
+                     LW_OK);
+    count = 7;
+    assert_int_equal(lw_worker_count_matching(f.ws, foreign, &count, &err),
+                     LW_ERR_INVALID);
+    assert_int_equal(count, 7);
+    assert_non_null(strstr(err.message, "symbol table"));
+    assert_int_equal(lw_worker_select(f.ws, foreign, collect, &v, NULL),
+                     LW_ERR_INVALID);
+    assert_int_equal(lw_worker_count_matching(NULL, e, &count, NULL),
+                     LW_ERR_INVALID);
+    assert_int_equal(lw_worker_count_matching(f.ws, NULL, &count, NULL),
+                     LW_ERR_INVALID);
+    assert_int_equal(lw_worker_count_matching(f.ws, e, NULL, NULL),
+                     LW_ERR_INVALID);
+    assert_int_equal(lw_worker_select(f.ws, e, NULL, NULL, NULL),
+                     LW_ERR_INVALID);
+    lw_expr_free(foreign);
+    lw_symtab_release(other);
+    lw_expr_free(e);
+    fixture_close(&f);
+}
+
 static void test_task_queues(void **state)
 {
     fixture f;
@@ -894,6 +982,7 @@ int main(void)
         cmocka_unit_test(test_activity_rename_moves_queue),
         cmocka_unit_test(test_activity_list),
         cmocka_unit_test(test_task_queues),
+        cmocka_unit_test(test_count_and_select),
         cmocka_unit_test(test_queue_target_without_nul),
         cmocka_unit_test(test_queue_eligibility_many),
         cmocka_unit_test(test_queue_limit_and_list),
