@@ -7,7 +7,7 @@
  *   cc -std=c11 -O2 -D_POSIX_C_SOURCE=200809L -Iinclude -Ilib \
  *       -o build/attrs_memory test/bench/attrs_memory.c \
  *       build/libworkers.a -lcjson -lpthread -lm
- *   build/attrs_memory [/work/shared/bench/workers-1000.json]
+ *   build/attrs_memory [../shared/bench/workers-1000.json]
  *
  * The workers file is a JSON array with one worker object per line; each
  * line is parsed on its own.  Both forms are measured through counting
@@ -23,7 +23,7 @@
 
 #include "attrs_int.h"
 
-#define DEFAULT_FILE "/work/shared/bench/workers-1000.json"
+#define DEFAULT_FILE "../shared/bench/workers-1000.json"
 
 /* Live blocks and bytes of one allocator. */
 typedef struct counter {
