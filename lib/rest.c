@@ -241,8 +241,9 @@ static uint64_t mix(uint64_t h, uint64_t w)
     return h ^ (h >> 29);
 }
 
-static uint64_t body_hash(const char *p, size_t len, uint64_t seed)
+uint64_t lw__hash64(const void *data, size_t len, uint64_t seed)
 {
+    const char *p = data;
     uint64_t lane[8] = {len, 1, 2, 3, 4, 5, 6, 7}, w, x, h = seed ^ len;
     size_t i, k;
 
@@ -267,11 +268,6 @@ static uint64_t body_hash(const char *p, size_t len, uint64_t seed)
         h = mix(h, w);
     }
     return mix(h, len);
-}
-
-uint64_t lw__hash64(const void *data, size_t len, uint64_t seed)
-{
-    return body_hash(data, len, seed);
 }
 
 static void hash_etag(lw_rest_response *r, uint64_t h)
@@ -322,7 +318,7 @@ static void finish_success(lw_rest_response *r, lw__ctx *c)
     else if (c->etag == LW__ETAG_HASH)
         hash_etag(r, c->hash);
     else
-        hash_etag(r, body_hash(r->body, r->body_len, 0));
+        hash_etag(r, lw__hash64(r->body, r->body_len, 0));
     add_header(r, "ETag", r->etag);
 }
 
