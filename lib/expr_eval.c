@@ -12,11 +12,9 @@
 #if defined(__GNUC__)
 #define PREFETCH(p) __builtin_prefetch(p)
 #define LOWEST_BIT(x) ((unsigned)__builtin_ctzll(x))
-#define POPCOUNT(x) ((size_t)__builtin_popcountll(x))
 #else
 #define PREFETCH(p) ((void)(p))
 #define LOWEST_BIT(x) lowest_bit(x)
-#define POPCOUNT(x) popcount(x)
 
 static unsigned lowest_bit(uint64_t x)
 {
@@ -28,14 +26,20 @@ static unsigned lowest_bit(uint64_t x)
     }
     return n;
 }
+#endif
 
-static size_t popcount(uint64_t x)
+#if defined(__POPCNT__)
+#define POPCOUNT(x) ((size_t)__builtin_popcountll(x))
+#else
+#define POPCOUNT(x) popcount(x)
+
+/* Bits set in x, in a few word operations (no library call). */
+static inline size_t popcount(uint64_t x)
 {
-    size_t n = 0;
-
-    for (; x != 0; x &= x - 1)
-        n++;
-    return n;
+    x -= (x >> 1) & 0x5555555555555555u;
+    x = (x & 0x3333333333333333u) + ((x >> 2) & 0x3333333333333333u);
+    x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fu;
+    return (size_t)((x * 0x0101010101010101u) >> 56);
 }
 #endif
 
@@ -197,12 +201,24 @@ static ALWAYS_INLINE bool has_str(const lw__val *v, const lw__sym *x)
     return false;
 }
 
+/* Integers up to 2^53 in magnitude convert to double exactly. */
+#define EXACT_INT ((int64_t)1 << 53)
+
 static ALWAYS_INLINE bool num_test(const lw__val *v, const lw__num *c, int *out)
 {
     lw__num x;
 
     if (v->tag == LW__INT && c->is_int) {
         *out = v->u.i < c->i ? -1 : (v->u.i > c->i);
+        return true;
+    }
+    /* Doubles, and integers a double holds exactly, compare as doubles. */
+    if (!c->is_int && (v->tag == LW__DOUBLE ||
+                       (v->tag == LW__INT && v->u.i >= -EXACT_INT &&
+                        v->u.i <= EXACT_INT))) {
+        double d = v->tag == LW__DOUBLE ? v->u.d : (double)v->u.i;
+
+        *out = (d > c->d) - (d < c->d);
         return true;
     }
     if (!lw__val_number(v, &x))
@@ -383,6 +399,206 @@ static uint64_t mask_plain(const lw__insn *test, const lw__subject *s,
     return r;
 }
 
+/*
+ * A test on a column value.  The signature tells most arrays that lack
+ * a HAS test's string without reading their elements.
+ */
+static ALWAYS_INLINE bool check_col(uint8_t code, const lw__insn *in,
+                                    const lw__val *c, uint16_t sig)
+{
+    if (code == LW__I_HAS_STR)
+        return c->tag == LW__ARR && (c->spare & sig) != 0 &&
+               has_str(c, in->sym);
+    return check(code, in, c->tag == LW__COL_MISSING ? NULL : c);
+}
+
+#define MASK_COL(CODE)                                                     \
+    if (bits == UINT64_MAX) {                                              \
+        for (j = 0; j < 64; j++)                                           \
+            r |= (uint64_t)check_col(CODE, in, &col[j], sig) << j;         \
+        break;                                                             \
+    }                                                                      \
+    while (bits) {                                                         \
+        j = next_bit(&bits);                                               \
+        r |= (uint64_t)check_col(CODE, in, &col[j], sig) << j;             \
+    }
+
+/*
+ * A column value against up to four strings, without a branch: is it
+ * one of them (IN, ==), or, when out is set, is it not (NOT IN, !=: a
+ * missing or scalar value is not one, an array or object never passes).
+ */
+static ALWAYS_INLINE bool str_test(const lw__val *c, const lw__sym *const *k,
+                                   bool out)
+{
+    const lw__sym *p = c->u.s;
+    bool hit = (c->tag == LW__STR) &
+               ((p == k[0]) | (p == k[1]) | (p == k[2]) | (p == k[3]));
+    bool comp = (unsigned)(c->tag - LW__ARR) < 2u;
+
+    return out ? !hit & !comp : hit;
+}
+
+#define MASK_LOOP(EXPR)                                                    \
+    do {                                                                   \
+        if (bits == UINT64_MAX) {                                          \
+            for (j = 0; j < 64; j++) {                                     \
+                const lw__val *c = &col[j];                                \
+                                                                           \
+                r |= (uint64_t)(EXPR) << j;                                \
+            }                                                              \
+            return r;                                                      \
+        }                                                                  \
+        while (bits) {                                                     \
+            const lw__val *c;                                              \
+                                                                           \
+            j = next_bit(&bits);                                           \
+            c = &col[j];                                                   \
+            r |= (uint64_t)(EXPR) << j;                                    \
+        }                                                                  \
+        return r;                                                          \
+    } while (0)
+
+/*
+ * A column of strings only (and missing values, whose pointer is NULL)
+ * needs no tag test: a value is one of the strings when its pointer is.
+ */
+static uint64_t mask_strs_only(const lw__val *col, uint64_t bits,
+                               const lw__sym *const *k, uint32_t n,
+                               bool out)
+{
+    const lw__sym *a = k[0], *b = k[1];
+    uint64_t r = 0;
+    unsigned j;
+
+    if (n == 1 && !out)
+        MASK_LOOP(c->u.s == a);
+    if (n == 1)
+        MASK_LOOP(c->u.s != a);
+    if (n == 2 && !out)
+        MASK_LOOP((c->u.s == a) | (c->u.s == b));
+    if (n == 2)
+        MASK_LOOP((c->u.s != a) & (c->u.s != b));
+    MASK_LOOP(str_test(c, k, out));
+}
+
+/* Tests of a column value against a few strings (see str_test). */
+static uint64_t mask_strs(const lw__insn *in, const lw__val *col,
+                          uint64_t bits, bool only_strs)
+{
+    const lw__sym *k[4];
+    bool out = in->code == LW__I_NE_STR || in->code == LW__I_NOT_IN_STRS;
+    uint32_t i, n = 1;
+    uint64_t r = 0;
+    unsigned j;
+
+    if (in->code == LW__I_EQ_STR || in->code == LW__I_NE_STR) {
+        k[0] = in->sym;
+    } else {
+        n = in->nset;
+        for (i = 0; i < n; i++)
+            k[i] = in->set[i];
+    }
+    for (i = n; i < 4; i++)
+        k[i] = k[0];
+    if (only_strs)
+        return mask_strs_only(col, bits, k, n, out);
+    if (out)
+        MASK_LOOP(str_test(c, k, true));
+    MASK_LOOP(str_test(c, k, false));
+}
+
+/*
+ * Integer tests on a column of integers only (and missing values): the
+ * comparison's sign picks the answer from the test's mask, and a
+ * missing value is not equal to anything.
+ */
+static uint64_t mask_ints_only(const lw__insn *in, const lw__val *col,
+                               uint64_t bits)
+{
+    const int64_t k = in->num.i;
+    const unsigned mask = in->mask;
+    uint64_t r = 0;
+    unsigned j;
+
+    if (in->code == LW__I_EQ_NUM)
+        MASK_LOOP((c->tag == LW__INT) & (c->u.i == k));
+    if (in->code == LW__I_NE_NUM)
+        MASK_LOOP((c->tag != LW__INT) | (c->u.i != k));
+    MASK_LOOP((c->tag == LW__INT) &
+              ((mask >> ((c->u.i > k) - (c->u.i < k) + 1)) & 1));
+}
+
+/* Can mask_strs run test in? */
+static bool few_strings(const lw__insn *in)
+{
+    switch (in->code) {
+    case LW__I_EQ_STR:
+    case LW__I_NE_STR:
+        return true;
+    case LW__I_IN_STRS:
+    case LW__I_NOT_IN_STRS:
+        return in->nset >= 1 && in->nset <= 4;
+    default:
+        return false;
+    }
+}
+
+/* Does a column hold values of one kind only (missing ones aside)? */
+enum { COL_MIXED = 0, COL_STRS = 1, COL_INTS = 2, COL_ABSENT = 3 };
+
+/* Can test in read its key from a column? */
+static bool reads_column(const lw__insn *in)
+{
+    return in->code != LW__I_GENERIC && in->builtin < 0;
+}
+
+/* A test's column for a scan: its values and their kind. */
+typedef struct col_ref {
+    const lw__val *vals;
+    uint8_t kind;
+    bool whole;  /* the values tested, every step applied */
+} col_ref;
+
+/* A test's second key when its reference is two keys, else NULL. */
+static const lw__sym *second_key(const lw_expr *e, const lw__insn *in)
+{
+    return in->nsteps == 1 ? e->steps[in->step0].key : NULL;
+}
+
+static bool int_test(const lw__insn *in)
+{
+    return (in->code == LW__I_EQ_NUM || in->code == LW__I_NE_NUM ||
+            in->code == LW__I_REL_NUM) && in->num.is_int;
+}
+
+/* mask_plain for a key read from its column. */
+static uint64_t mask_col(const lw__insn *test, const lw__val *col,
+                         uint64_t bits, uint8_t kind)
+{
+    const lw__insn copy = *test;
+    const lw__insn *in = &copy;
+    const uint16_t sig = in->sym != NULL ? lw__col_sig(in->sym) : 0;
+    uint64_t r = 0;
+    unsigned j;
+
+    if (few_strings(in))
+        return mask_strs(in, col, bits, kind == COL_STRS);
+    if (kind == COL_INTS && int_test(in))
+        return mask_ints_only(in, col, bits);
+    switch (in->code) {
+    case LW__I_EQ_STR: MASK_COL(LW__I_EQ_STR); break;
+    case LW__I_NE_STR: MASK_COL(LW__I_NE_STR); break;
+    case LW__I_EQ_NUM: MASK_COL(LW__I_EQ_NUM); break;
+    case LW__I_NE_NUM: MASK_COL(LW__I_NE_NUM); break;
+    case LW__I_REL_NUM: MASK_COL(LW__I_REL_NUM); break;
+    case LW__I_HAS_STR: MASK_COL(LW__I_HAS_STR); break;
+    case LW__I_IN_STRS: MASK_COL(LW__I_IN_STRS); break;
+    default: MASK_COL(LW__I_NOT_IN_STRS); break;
+    }
+    return r;
+}
+
 #define MASK_VALUES(CODE)                                                  \
     while (bits) {                                                         \
         unsigned j = next_bit(&bits);                                      \
@@ -397,26 +613,32 @@ static uint64_t mask_plain(const lw__insn *test, const lw__subject *s,
  * wait for those of the previous one.
  */
 static uint64_t mask_two_phase(const lw_expr *e, const lw__insn *in,
-                               const lw__subject *s, uint64_t bits,
-                               uint32_t *hints)
+                               const lw__subject *s, const lw__val *col,
+                               bool whole, uint64_t bits, uint32_t *hints)
 {
     const lw__val *vals[64];
-    const lw__step *next = in->nsteps > 0 ? &e->steps[in->step0] : NULL;
-    bool one_key = in->nsteps == 1 && next->key != NULL;
+    uint32_t nsteps = whole ? 0 : in->nsteps;
+    const lw__step *next = nsteps > 0 ? &e->steps[in->step0] : NULL;
+    bool one_key = nsteps == 1 && next->key != NULL;
     uint32_t h = hints[in->slot], h2 = one_key ? hints[next->slot] : 0;
     const lw__shape *sh = NULL;
     uint64_t todo = bits, r = 0;
 
     while (todo) {
         unsigned j = next_bit(&todo);
-        const lw__val *v = find_root(&s[j], in->key, &h, &sh);
+        const lw__val *v;
+
+        if (col != NULL)
+            v = col[j].tag == LW__COL_MISSING ? NULL : &col[j];
+        else
+            v = find_root(&s[j], in->key, &h, &sh);
 
         /* One more key ("contact.email") is the common nested case. */
         if (one_key)
             v = v != NULL && v->tag == LW__OBJ ? find(v, next->key, &h2)
                                                : NULL;
-        else if (in->nsteps > 0)
-            v = walk(e, v, in->step0, in->nsteps, hints);
+        else if (nsteps > 0)
+            v = walk(e, v, in->step0, nsteps, hints);
         if (v != NULL)
             PREFETCH(v->u.items);
         vals[j] = v;
@@ -440,14 +662,17 @@ static uint64_t mask_two_phase(const lw_expr *e, const lw__insn *in,
 
 /* The subjects among bits for which test in holds. */
 static uint64_t mask_test(const lw_expr *e, const lw__insn *in,
-                          const lw__subject *s, uint64_t bits,
-                          uint32_t *hints)
+                          const lw__subject *s, const col_ref *cr,
+                          size_t base, uint64_t bits, uint32_t *hints)
 {
+    const lw__val *col = cr->vals != NULL ? cr->vals + base : NULL;
     uint64_t r = 0;
 
     if (in->code != LW__I_GENERIC && in->builtin < 0) {
+        if (cr->whole && in->code != LW__I_CONTAINS_STR)
+            return mask_col(in, col, bits, cr->kind);
         if (in->nsteps > 0 || in->code == LW__I_CONTAINS_STR)
-            return mask_two_phase(e, in, s, bits, hints);
+            return mask_two_phase(e, in, s, col, cr->whole, bits, hints);
         return mask_plain(in, s, bits, &hints[in->slot]);
     }
     while (bits) {
@@ -466,7 +691,8 @@ enum { RUN = 0, ALWAYS_FALSE = 1, ALWAYS_TRUE = 2 };
  * of the table, so it sees a missing value in every subject of the scan
  * (the subjects' documents are alive, hence hold their keys, throughout).
  */
-static void fix_absent_keys(const lw_expr *e, uint8_t *fixed)
+static void fix_absent_keys(const lw_expr *e, const col_ref *cols,
+                            uint8_t *fixed)
 {
     uint32_t pc;
 
@@ -474,8 +700,10 @@ static void fix_absent_keys(const lw_expr *e, uint8_t *fixed)
         const lw__insn *in = &e->code[pc];
 
         fixed[pc] = RUN;
-        if (in->code == LW__I_GENERIC || in->builtin >= 0 ||
-            lw__sym_refs(e->syms, in->key) > in->own)
+        if (!reads_column(in))
+            continue;
+        if (cols[pc].vals != NULL ? cols[pc].kind != COL_ABSENT
+                                  : lw__sym_refs(e->syms, in->key) > in->own)
             continue;
         fixed[pc] = check(in->code, in, NULL) ? ALWAYS_TRUE : ALWAYS_FALSE;
     }
@@ -483,7 +711,8 @@ static void fix_absent_keys(const lw_expr *e, uint8_t *fixed)
 
 /* The subjects among the first n (<= 64) of s that the program takes. */
 static uint64_t mask_block(const lw_expr *e, const lw__subject *s, size_t n,
-                           uint32_t *hints, const uint8_t *fixed)
+                           uint32_t *hints, const uint8_t *fixed,
+                           const col_ref *cols, size_t base)
 {
     uint64_t reach[BLOCK_MAX_TESTS];
     uint64_t yes = 0;
@@ -500,7 +729,7 @@ static uint64_t mask_block(const lw_expr *e, const lw__subject *s, size_t n,
         if (fixed[pc] != RUN)
             r = fixed[pc] == ALWAYS_TRUE ? reach[pc] : 0;
         else
-            r = mask_test(e, in, s, reach[pc], hints);
+            r = mask_test(e, in, s, &cols[pc], base, reach[pc], hints);
         no = reach[pc] & ~r;
         if (in->t < LW__PC_FALSE)
             reach[in->t] |= r;
@@ -533,8 +762,62 @@ static void fill_positions(uint32_t *out, uint32_t base, size_t n)
         out[i] = base + (uint32_t)i;
 }
 
+/* What kind of values column c holds. */
+static uint8_t col_kind(const lw__column *c)
+{
+    uint32_t i, total = 0;
+
+    for (i = 0; i < 9; i++)
+        total += c->ntag[i];
+    if (c->ntag[8] == total)
+        return COL_ABSENT;
+    if (c->ntag[LW__STR] + c->ntag[8] == total)
+        return COL_STRS;
+    if (c->ntag[LW__INT] + c->ntag[8] == total)
+        return COL_INTS;
+    return COL_MIXED;
+}
+
+/* The column of in's reference with key2, or NULL. */
+static const lw__column *column_of(const lw__column *cols, uint32_t ncols,
+                                   const lw__insn *in, const lw__sym *key2)
+{
+    uint32_t k;
+
+    for (k = 0; k < ncols; k++)
+        if (cols[k].key == in->key && cols[k].key2 == key2)
+            return &cols[k];
+    return NULL;
+}
+
+/*
+ * Each test's column, from position first: the one holding the value
+ * it tests ("contact.email"), else its top-level key's, else none.
+ */
+static void find_columns(const lw_expr *e, const lw__column *cols,
+                         uint32_t ncols, size_t first, col_ref *out)
+{
+    uint32_t pc;
+
+    for (pc = 0; pc < e->ncode; pc++) {
+        const lw__insn *in = &e->code[pc];
+        const lw__sym *key2 = reads_column(in) ? second_key(e, in) : NULL;
+        const lw__column *c = NULL;
+
+        if (reads_column(in)) {
+            c = column_of(cols, ncols, in, key2);
+            if (c == NULL && key2 != NULL)
+                c = column_of(cols, ncols, in, NULL);
+        }
+        out[pc].vals = c != NULL ? c->vals + first : NULL;
+        out[pc].kind = c != NULL ? col_kind(c) : COL_MIXED;
+        out[pc].whole = c != NULL && (in->nsteps == 0 || c->key2 != NULL);
+    }
+}
+
 static size_t scan_blocks(const lw_expr *e, const lw__subject *subjects,
-                          size_t n, uint32_t *out_index)
+                          const col_ref *cols, size_t n,
+                          uint32_t *out_index)
 {
     uint32_t hints[LW__EXPR_SLOTS] = {0};
     uint8_t fixed[BLOCK_MAX_TESTS] = {0};
@@ -542,10 +825,11 @@ static size_t scan_blocks(const lw_expr *e, const lw__subject *subjects,
 
     /* Worth a lock per test only when the scan is long. */
     if (n >= 32)
-        fix_absent_keys(e, fixed);
+        fix_absent_keys(e, cols, fixed);
     for (base = 0; base < n; base += 64) {
         size_t m = n - base < 64 ? n - base : 64;
-        uint64_t yes = mask_block(e, subjects + base, m, hints, fixed);
+        uint64_t yes = mask_block(e, subjects + base, m, hints, fixed,
+                                  cols, base);
 
         if (out_index == NULL) {
             count += POPCOUNT(yes);
@@ -565,7 +849,15 @@ static size_t scan_blocks(const lw_expr *e, const lw__subject *subjects,
 size_t lw__expr_filter(const lw_expr *e, const lw__subject *subjects,
                        size_t n, uint32_t *out_index)
 {
+    return lw__expr_filter_cols(e, subjects, NULL, 0, 0, n, out_index);
+}
+
+size_t lw__expr_filter_cols(const lw_expr *e, const lw__subject *subjects,
+                            const lw__column *cols, uint32_t ncols,
+                            size_t first, size_t n, uint32_t *out_index)
+{
     uint32_t hints[LW__EXPR_SLOTS] = {0};
+    col_ref colv[BLOCK_MAX_TESTS];
     size_t i, count = 0;
 
     if (e == NULL || (subjects == NULL && n > 0) || e->entry == LW__PC_FALSE)
@@ -575,8 +867,11 @@ size_t lw__expr_filter(const lw_expr *e, const lw__subject *subjects,
             fill_positions(out_index, 0, n);
         return n;
     }
-    if (e->ncode <= BLOCK_MAX_TESTS)
-        return scan_blocks(e, subjects, n, out_index);
+    subjects += first;
+    if (e->ncode <= BLOCK_MAX_TESTS) {
+        find_columns(e, cols, ncols, first, colv);
+        return scan_blocks(e, subjects, colv, n, out_index);
+    }
     for (i = 0; i < n; i++) {
         bool r = run(e, &subjects[i], hints);
 
@@ -585,6 +880,54 @@ size_t lw__expr_filter(const lw_expr *e, const lw__subject *subjects,
         count += r;
     }
     return count;
+}
+
+uint32_t lw__expr_column_keys(const lw_expr *e, lw__col_key *keys,
+                              uint32_t max)
+{
+    uint32_t pc, k, n = 0;
+
+    if (e == NULL || e->ncode > BLOCK_MAX_TESTS)
+        return 0;
+    for (pc = 0; pc < e->ncode && n < max; pc++) {
+        const lw__insn *in = &e->code[pc];
+        const lw__sym *key2;
+
+        if (!reads_column(in))
+            continue;
+        key2 = second_key(e, in);
+        for (k = 0; k < n; k++)
+            if (keys[k].key == in->key && keys[k].key2 == key2)
+                break;
+        if (k == n) {
+            keys[n].key = in->key;
+            keys[n++].key2 = key2;
+        }
+    }
+    return n;
+}
+
+/* The signature of an array's string elements. */
+static uint16_t array_sig(const lw__val *v)
+{
+    uint16_t sig = 0;
+    uint32_t i;
+
+    for (i = 0; i < v->n; i++)
+        if (v->u.items[i].tag == LW__STR)
+            sig |= lw__col_sig(v->u.items[i].u.s);
+    return sig;
+}
+
+void lw__col_value(const lw__val *v, lw__val *out)
+{
+    if (v == NULL) {
+        memset(out, 0, sizeof *out);
+        out->tag = LW__COL_MISSING;
+        return;
+    }
+    *out = *v;
+    out->spare = v->tag == LW__ARR ? array_sig(v) : 0;
 }
 
 /* ---- public entry points ------------------------------------------------ */

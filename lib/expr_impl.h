@@ -141,6 +141,42 @@ static LW__ALWAYS_INLINE bool lw__substring_w(const char *hay, size_t hlen,
     return false;
 }
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && \
+    defined(__GNUC__)
+#define LW__SWAR_SEARCH 1
+
+/*
+ * Eight start positions at a time (2 <= nlen): byte k of the window
+ * word is position i + k, so the zero bytes of (first-byte mismatch |
+ * last-byte mismatch) are the candidates.  The zero-byte test may also
+ * flag a byte just above a real zero, so every candidate is compared in
+ * full.  Returns the first position not covered, or SIZE_MAX on a match.
+ */
+static inline size_t lw__substring_swar(const char *hay, size_t hlen,
+                                        const char *needle, size_t nlen)
+{
+    const uint64_t ones = 0x0101010101010101u;
+    const uint64_t f = ones * (unsigned char)needle[0];
+    const uint64_t l = ones * (unsigned char)needle[nlen - 1];
+    size_t i;
+
+    for (i = 0; i + nlen + 7 <= hlen; i += 8) {
+        uint64_t z = lw__load_bytes(hay + i, 8) ^ f;
+        uint64_t m;
+
+        z |= lw__load_bytes(hay + i + nlen - 1, 8) ^ l;
+        m = (z - ones) & ~z & (ones << 7);
+        for (; m != 0; m &= m - 1) {
+            size_t k = (size_t)__builtin_ctzll(m) / 8;
+
+            if (memcmp(hay + i + k, needle, nlen) == 0)
+                return SIZE_MAX;
+        }
+    }
+    return i;
+}
+#endif
+
 /* Is needle (nlen bytes) a substring of hay (hlen bytes)? */
 static inline bool lw__substring(const char *hay, size_t hlen,
                                  const char *needle, size_t nlen)
@@ -149,6 +185,18 @@ static inline bool lw__substring(const char *hay, size_t hlen,
         return true;
     if (nlen > hlen)
         return false;
+#if defined(LW__SWAR_SEARCH)
+    if (nlen >= 2 && nlen < 8) {
+        size_t i = lw__substring_swar(hay, hlen, needle, nlen);
+
+        if (i == SIZE_MAX)
+            return true;
+        hay += i;
+        hlen -= i;
+        if (nlen > hlen)
+            return false;
+    }
+#endif
     if (nlen >= 8)
         return lw__substring_w(hay, hlen, needle, nlen, 8);
     if (nlen >= 4)

@@ -50,6 +50,62 @@ bool lw__expr_eval(const lw_expr *e, const lw__subject *s);
 size_t lw__expr_filter(const lw_expr *e, const lw__subject *subjects,
                        size_t n, uint32_t *out_index);
 
+/*
+ * A value column: each subject's member of one top-level key (or, with
+ * key2, that member's member key2, as in "contact.email"), by position,
+ * copied so that a scan reads the values of one key from consecutive
+ * memory instead of from each document.  A subject without the value
+ * has tag LW__COL_MISSING (and a zero payload).  An array's copy
+ * carries in spare the signature of its string elements (the OR of
+ * lw__col_sig() over them), so a HAS test can skip most arrays that do
+ * not hold its string without reading their elements.
+ */
+#define LW__COL_MISSING 0xFFu
+
+typedef struct lw__column {
+    const lw__sym *key;
+    const lw__sym *key2;  /* a member of key's object ("contact.email") */
+    lw__val *vals;
+    uint32_t ntag[9];  /* entries by tag; [8]: missing */
+} lw__column;
+
+/* The ntag index of a column entry. */
+static inline unsigned lw__col_tag(const lw__val *v)
+{
+    return v->tag == LW__COL_MISSING ? 8u : v->tag;
+}
+
+/* The signature bit of string s. */
+static inline uint16_t lw__col_sig(const lw__sym *s)
+{
+    return (uint16_t)(1u << (s->hash >> 28));
+}
+
+/* The column copy of v (NULL: missing) into *out. */
+void lw__col_value(const lw__val *v, lw__val *out);
+
+/*
+ * As lw__expr_filter over subjects[first, first + n), reading the keys
+ * that have one of the ncols columns from them; positions in out_index
+ * count from first.
+ */
+size_t lw__expr_filter_cols(const lw_expr *e, const lw__subject *subjects,
+                            const lw__column *cols, uint32_t ncols,
+                            size_t first, size_t n, uint32_t *out_index);
+
+/* What a column holds: key's value, or with key2 its member key2. */
+typedef struct lw__col_key {
+    const lw__sym *key;
+    const lw__sym *key2;
+} lw__col_key;
+
+/*
+ * The distinct columns a scan of e can read, at most max of them into
+ * keys; returns how many.
+ */
+uint32_t lw__expr_column_keys(const lw_expr *e, lw__col_key *keys,
+                              uint32_t max);
+
 /* Explain one subject (format, ownership and errors as lw_expr_explain). */
 lw_result lw__expr_explain(const lw_expr *e, const lw__subject *s,
                            lw_explain_format format, char **out,

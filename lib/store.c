@@ -543,6 +543,7 @@ static void ws_destroy(lw_workspace *ws)
         lw__act_rec_free(ws, ws->acts[i]);
     lw__free(&a, ws->workers);
     lw__free(&a, ws->subjects);
+    lw__cols_free(ws);
     lw__free(&a, ws->queues);
     lw__free(&a, ws->acts);
     lw__free(&a, ws->slots_used);

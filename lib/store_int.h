@@ -17,6 +17,9 @@
 
 #define BASE_URL_MAX 256
 
+/* At most this many keys get a value column per workspace. */
+#define LW__COLS_MAX 16
+
 /* Creation settings (see lw_workspace_options_create()). */
 struct lw_workspace_options {
     lw_allocator alloc;
@@ -221,6 +224,16 @@ struct lw_workspace {
     lw__sid_index worker_sids;
     uint64_t *slots_used;  /* bit set of worker slots */
     uint32_t slot_words;
+
+    /*
+     * Value columns of the keys scans have asked for (store_cols.c),
+     * parallel to workers, workers_cap entries each.  A reader that
+     * adds one holds the read lock and cols_busy; others read the first
+     * ncols; writers change them under the write lock.
+     */
+    lw__column cols[LW__COLS_MAX];
+    atomic_uint ncols;
+    atomic_bool cols_busy;
 };
 
 /* ---- store.c: helpers shared by the store's files ---------------------- */
@@ -339,5 +352,34 @@ size_t lw__worker_pos(lw_workspace *ws, const lw__worker_rec *r);
 /* An empty workspace (no activities) from opts. */
 lw_result lw__ws_new(const lw_workspace_options *opts, lw_workspace **out,
                      lw_error *err);
+
+/* ---- store_cols.c: value columns ------------------------------------- */
+
+/*
+ * With the read lock held: give the top-level keys e's scans read a
+ * column each, while there is room.  Never fails: a column that cannot
+ * be made is read from the documents instead.
+ */
+void lw__cols_prepare(lw_workspace *ws, const lw_expr *e);
+/* The columns readers may use now (read lock held). */
+uint32_t lw__cols_count(lw_workspace *ws);
+
+/* Write lock held.  Capacity for cap workers; a column that cannot grow
+ * is dropped. */
+void lw__cols_grow(lw_workspace *ws, uint32_t cap);
+/* Worker pos was inserted (subjects already moved and set). */
+void lw__cols_insert(lw_workspace *ws, size_t pos);
+/* Worker pos is about to be removed. */
+void lw__cols_remove(lw_workspace *ws, size_t pos);
+/* Worker pos has a new document (subjects[pos] already set). */
+void lw__cols_set(lw_workspace *ws, size_t pos);
+/* Free every column. */
+void lw__cols_free(lw_workspace *ws);
+/* Bytes the columns occupy. */
+size_t lw__cols_memory(lw_workspace *ws);
+
+/* Filter workers [first, first + n) by e, columns included. */
+size_t lw__ws_filter(lw_workspace *ws, const lw_expr *e, size_t first,
+                     size_t n, uint32_t *out_index);
 
 #endif /* LW_STORE_INT_H */

@@ -510,7 +510,7 @@ static size_t collect_workers(lw_workspace *ws, const lw_query *q,
         return m;
     }
     if (e != NULL)
-        n = lw__expr_filter(e, ws->subjects, ws->nworkers, idx);
+        n = lw__ws_filter(ws, e, 0, ws->nworkers, idx);
     for (i = 0; i < n; i++) {
         const lw__worker_rec *r = ws->workers[e ? idx[i] : i];
 
@@ -553,7 +553,7 @@ static size_t walk_block(const sid_walk *w, size_t lo, size_t hi,
     size_t n, k, got = 0;
 
     if (w->e != NULL) {
-        n = lw__expr_filter(w->e, w->ws->subjects + lo, hi - lo, idx);
+        n = lw__ws_filter(w->ws, w->e, lo, hi - lo, idx);
     } else {
         for (n = 0; n < hi - lo; n++)
             idx[n] = (uint32_t)n;
@@ -700,6 +700,8 @@ lw_result lw_worker_list(lw_workspace *ws, const lw_query *q,
             LW_OK)
         return lw__ws_forward(ws, err, &ce);
     pthread_rwlock_rdlock(&ws->lock);
+    if (e != NULL)
+        lw__cols_prepare(ws, e);
     rc = list_workers_locked(ws, q, e, &t, out, err);
     pthread_rwlock_unlock(&ws->lock);
     lw_expr_free(e);

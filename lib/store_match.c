@@ -31,7 +31,8 @@ lw_result lw_worker_count_matching(lw_workspace *ws, const lw_expr *e,
     if (count == NULL)
         return lw__ws_fail(ws, err, LW_ERR_INVALID, "count is required");
     pthread_rwlock_rdlock(&ws->lock);
-    *count = (uint32_t)lw__expr_filter(e, ws->subjects, ws->nworkers, NULL);
+    lw__cols_prepare(ws, e);
+    *count = (uint32_t)lw__ws_filter(ws, e, 0, ws->nworkers, NULL);
     pthread_rwlock_unlock(&ws->lock);
     return LW_OK;
 }
@@ -52,12 +53,13 @@ lw_result lw_worker_select(lw_workspace *ws, const lw_expr *e,
     if (fn == NULL)
         return lw__ws_fail(ws, err, LW_ERR_INVALID, "a visitor is required");
     pthread_rwlock_rdlock(&ws->lock);
+    lw__cols_prepare(ws, e);
     for (start = 0; more && start < ws->nworkers; start += SELECT_BLOCK) {
         size_t len = ws->nworkers - start;
 
         if (len > SELECT_BLOCK)
             len = SELECT_BLOCK;
-        n = lw__expr_filter(e, ws->subjects + start, len, idx);
+        n = lw__ws_filter(ws, e, start, len, idx);
         for (i = 0; more && i < n; i++)
             more = fn(user, ws->workers[start + idx[i]]->snap);
     }

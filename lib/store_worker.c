@@ -304,6 +304,7 @@ void lw__worker_replace(lw_workspace *ws, size_t pos, lw_worker *snap)
     lw_worker_release(r->snap);
     r->snap = snap;
     lw__subject_set(&ws->subjects[pos], snap->attrs, snap->builtins);
+    lw__cols_set(ws, pos);
 }
 
 void lw__worker_rec_free(lw_workspace *ws, lw__worker_rec *r)
@@ -336,6 +337,7 @@ static lw_result grow_workers(lw_workspace *ws)
     if (p == NULL)
         return LW_ERR_NOMEM;
     ws->subjects = p;
+    lw__cols_grow(ws, cap);
     ws->workers_cap = cap;
     return LW_OK;
 }
@@ -404,6 +406,7 @@ static void worker_insert(lw_workspace *ws, lw__worker_rec *r)
     ws->nworkers++;
     lw__subject_set(&ws->subjects[pos], r->snap->attrs,
                     r->snap->builtins);
+    lw__cols_insert(ws, pos);
     ws->slots_used[r->slot / 64] |= (uint64_t)1 << (r->slot % 64);
     lw__names_insert(&ws->worker_names, name->bytes, name->len, r);
     lw__sidx_insert(&ws->worker_sids, r);
@@ -938,6 +941,7 @@ static lw_result delete_locked(lw_workspace *ws, lw__worker_rec *r,
     lw__ptrs_remove((void **)ws->workers, ws->nworkers, pos);
     memmove(ws->subjects + pos, ws->subjects + pos + 1,
             (ws->nworkers - pos - 1) * sizeof *ws->subjects);
+    lw__cols_remove(ws, pos);
     ws->nworkers--;
     ws->slots_used[r->slot / 64] &= ~((uint64_t)1 << (r->slot % 64));
     lw__names_remove(&ws->worker_names, name->bytes, name->len, r);

@@ -654,6 +654,19 @@ LW_API lw_result lw_worker_count_matching(lw_workspace *ws,
                                           uint32_t *count, lw_error *err);
 
 /*
+ * Free the value columns of ws.  Scans (the two calls here and lists
+ * filtered by an expression) keep a column for each top-level attribute
+ * key they read, up to 16 keys per workspace: a copy of every worker's
+ * value of that key, 16 bytes a worker, kept current by every change, so
+ * that a scan reads one key's values from consecutive memory.  Making one
+ * never fails a call (without memory, the scan reads the documents), and
+ * later scans make them again as needed.  Call this to give the memory
+ * back, for example after a burst of ad hoc queries.  NULL is ignored.
+ * Takes the exclusive lock.  Thread-safe.  Since 0.1.0.
+ */
+LW_API void lw_workspace_trim(lw_workspace *ws);
+
+/*
  * Called for each matching worker in ascending SID order; return false to
  * stop.  The snapshot is borrowed: retain it to keep it.  The workspace's
  * shared lock is held during the call: the visitor may read the workspace
