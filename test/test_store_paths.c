@@ -193,6 +193,16 @@ static void test_attrs_limit(void **state)
     lw_workspace_options_free(o);
 }
 
+/* ---- workspace ----------------------------------------------------------- */
+
+static int64_t last_stamp;
+
+static void stamp_event(void *user, const lw_event *ev)
+{
+    (void)user;
+    last_stamp = lw_event_timestamp(ev);
+}
+
 /* ---- NULL handles -------------------------------------------------------- */
 
 static void test_snapshots_null(void **state)
@@ -206,6 +216,8 @@ static void test_snapshots_null(void **state)
     assert_null(lw_workspace_info_retain(NULL));
     lw_workspace_info_release(NULL);
     assert_null(lw_task_queue_target_workers(NULL, &len));
+    assert_null(lw_task_queue_target_workers(NULL, NULL));
+    lw_workspace_set_event_handler(NULL, stamp_event, NULL);
     assert_int_equal(len, 0);
     assert_null(lw_workspace_info_sid(NULL));
     assert_null(lw_workspace_info_account_sid(NULL));
@@ -235,7 +247,7 @@ static void test_calls_null(void **state)
     struct {
         const char *what;
         lw_result got;
-    } rows[5];
+    } rows[6];
     size_t i, n = 0;
 
     (void)state;
@@ -243,6 +255,8 @@ static void test_calls_null(void **state)
     before = export_text(&f);
     rows[n].what = "activity update";
     rows[n++].got = lw_activity_update(NULL, S(WK_SID), S("x"), NULL, &err);
+    rows[n].what = "default activity";
+    rows[n++].got = lw_workspace_set_default_activity(NULL, S(WK_SID), &err);
     rows[n].what = "queue create";
     rows[n++].got = lw_task_queue_create(NULL, S("q"), NULL, 0, NULL, &err);
     rows[n].what = "queue fetch";
@@ -322,20 +336,13 @@ static void test_not_found_messages(void **state)
     assert_int_equal(lw_worker_fetch(f.ws, NULL, 0, &w, &f.err),
                      LW_ERR_NOT_FOUND);
     assert_string_equal(f.err.message, want);
+    assert_int_equal(lw_worker_fetch(f.ws, S(longsid), &w, &f.err),
+                     LW_ERR_NOT_FOUND);
+    assert_string_equal(f.err.message, want);
     assert_null(a);
     assert_null(q);
     assert_null(w);
     fixture_close(&f);
-}
-
-/* ---- workspace ----------------------------------------------------------- */
-
-static int64_t last_stamp;
-
-static void stamp_event(void *user, const lw_event *ev)
-{
-    (void)user;
-    last_stamp = lw_event_timestamp(ev);
 }
 
 static void test_event_timestamp(void **state)
@@ -348,6 +355,35 @@ static void test_event_timestamp(void **state)
     f.clock.now = 1700000123456;
     lw_worker_release(add_worker(&f, "a", NULL));
     assert_int_equal(last_stamp, 1700000123456);
+    fixture_close(&f);
+}
+
+static void test_special_activities(void **state)
+{
+    char offline[LW_SID_LEN + 1], avail[LW_SID_LEN + 1];
+    lw_workspace_info *info = NULL;
+    fixture f;
+
+    (void)state;
+    fixture_open(&f);
+    activity_sid(&f, "Offline", offline);
+    activity_sid(&f, "Available", avail);
+    f.clock.now += 1000;
+    assert_int_equal(lw_workspace_set_default_activity(f.ws, S(offline),
+                                                       NULL), LW_OK);
+    assert_int_equal(lw_workspace_fetch(f.ws, &info, NULL), LW_OK);
+    assert_int_equal(lw_workspace_info_date_updated(info),
+                     f.clock.now - 1000);
+    lw_workspace_info_release(info);
+    assert_int_equal(lw_workspace_set_timeout_activity(f.ws, S(avail),
+                                                       NULL), LW_OK);
+    assert_int_equal(lw_workspace_fetch(f.ws, &info, NULL), LW_OK);
+    assert_int_equal(lw_workspace_info_date_updated(info), f.clock.now);
+    assert_string_equal(lw_workspace_info_timeout_activity_name(info),
+                        "Available");
+    assert_string_equal(lw_workspace_info_default_activity_name(info),
+                        "Offline");
+    lw_workspace_info_release(info);
     fixture_close(&f);
 }
 
@@ -402,25 +438,37 @@ static void test_fetch_info_oom(void **state)
 
 /* ---- SID collisions ------------------------------------------------------ */
 
-/* A random source that can hand out its last 16 bytes again. */
+/* A random source that can hand out the bytes of a given SID once. */
 typedef struct replay {
     uint64_t rng;
-    int repeat;
-    uint8_t last[16];
+    bool repeat;
+    uint8_t bytes[16];
 } replay;
 
 static void replay_random(void *user, uint8_t *buf, size_t len)
 {
     replay *r = user;
 
-    if (r->repeat > 0 && len == sizeof r->last) {
-        r->repeat--;
-        memcpy(buf, r->last, len);
+    if (r->repeat && len == sizeof r->bytes) {
+        r->repeat = false;
+        memcpy(buf, r->bytes, len);
         return;
     }
     fake_random(&r->rng, buf, len);
-    if (len == sizeof r->last)
-        memcpy(r->last, buf, len);
+}
+
+/* Hand out sid's 16 bytes at the next draw. */
+static void replay_sid(replay *r, const char *sid)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof r->bytes; i++) {
+        unsigned v;
+
+        assert_int_equal(sscanf(sid + 2 + 2 * i, "%2x", &v), 1);
+        r->bytes[i] = (uint8_t)v;
+    }
+    r->repeat = true;
 }
 
 static lw_workspace *open_replay(testalloc *ta, replay *r)
@@ -457,15 +505,21 @@ static void test_sid_collisions(void **state)
 
         /* The second round draws each first SID again, then a new one. */
         snprintf(name, sizeof name, "n%d", i);
-        r.repeat = i;
+        if (i == 1)
+            replay_sid(&r, first[0]);
         assert_int_equal(lw_activity_create(ws, S(name), true, &a, NULL),
                          LW_OK);
-        r.repeat = i;
+        assert_false(r.repeat);
+        if (i == 1)
+            replay_sid(&r, first[1]);
         assert_int_equal(lw_task_queue_create(ws, S(name), NULL, 0, &q,
                                               NULL), LW_OK);
-        r.repeat = i;
+        assert_false(r.repeat);
+        if (i == 1)
+            replay_sid(&r, first[2]);
         assert_int_equal(lw_worker_create(ws, S(name), NULL, 0, NULL, 0,
                                           &w, NULL), LW_OK);
+        assert_false(r.repeat);
         strcpy(out[0], lw_activity_sid(a));
         strcpy(out[1], lw_task_queue_sid(q));
         strcpy(out[2], lw_worker_sid(w));
@@ -473,7 +527,6 @@ static void test_sid_collisions(void **state)
         lw_task_queue_release(q);
         lw_worker_release(w);
     }
-    assert_int_equal(r.repeat, 0);
     for (i = 0; i < 3; i++)
         assert_string_not_equal(first[i], second[i]);
     assert_int_equal(lw_activity_fetch(ws, S(first[0]), &a, NULL), LW_OK);
@@ -565,6 +618,13 @@ static void test_activity_rename_delete(void **state)
     assert_string_equal(lw_activity_friendly_name(a), "Idle");
     assert_int_equal(lw_activity_date_updated(a), f.clock.now);
     lw_activity_release(a);
+
+    /* The same name again changes nothing. */
+    f.clock.now += 1000;
+    assert_int_equal(lw_activity_update(f.ws, S(sid), S("Idle"), &a, NULL),
+                     LW_OK);
+    assert_int_equal(lw_activity_date_updated(a), f.clock.now - 1000);
+    lw_activity_release(a);
     assert_int_equal(lw_query_create(f.ws, &q), LW_OK);
     assert_int_equal(lw_query_set_friendly_name(q, S("busy")), LW_OK);
     assert_int_equal(lw_activity_list(f.ws, q, &p, NULL), LW_OK);
@@ -640,6 +700,17 @@ static void test_queue_updates(void **state)
     assert_string_equal(lw_task_queue_friendly_name(q), "Q2");
     lw_task_queue_release(q);
     assert_int_equal(eligible(&f, sid), 2);
+
+    /* An empty target stays empty: nobody is eligible, nothing changes. */
+    assert_int_equal(lw_task_queue_update(f.ws, S(sid), NULL, 0, S(""), &q,
+                                          NULL), LW_OK);
+    lw_task_queue_release(q);
+    assert_int_equal(eligible(&f, sid), 0);
+    f.clock.now += 1000;
+    assert_int_equal(lw_task_queue_update(f.ws, S(sid), NULL, 0, S(""), &q,
+                                          NULL), LW_OK);
+    assert_int_equal(lw_task_queue_date_updated(q), f.clock.now - 1000);
+    lw_task_queue_release(q);
     fixture_close(&f);
 }
 
@@ -703,6 +774,339 @@ static void test_queue_deleted_during_update(void **state)
     assert_int_equal(d.ta.live, 0);
 }
 
+/* ---- lists --------------------------------------------------------------- */
+
+/* A list call with one query; returns the result, the page in *out. */
+typedef struct listing {
+    int kind;  /* 0 workers, 1 activities, 2 task queues */
+    lw_ordering order;
+    uint32_t size;
+    const char *token;
+} listing;
+
+static lw_result run_list(fixture *f, const listing *l, lw_page **out)
+{
+    lw_query *q;
+    lw_result rc;
+
+    *out = NULL;
+    assert_int_equal(lw_query_create(f->ws, &q), LW_OK);
+    assert_int_equal(lw_query_set_ordering(q, l->order), LW_OK);
+    if (l->size != 0)
+        assert_int_equal(lw_query_set_page_size(q, l->size), LW_OK);
+    if (l->token != NULL)
+        assert_int_equal(lw_query_set_page_token(q, S(l->token)), LW_OK);
+    rc = l->kind == 0   ? lw_worker_list(f->ws, q, out, &f->err)
+         : l->kind == 1 ? lw_activity_list(f->ws, q, out, &f->err)
+                        : lw_task_queue_list(f->ws, q, out, &f->err);
+    lw_query_free(q);
+    return rc;
+}
+
+static const char *item_sid(const lw_page *p, int kind, size_t i)
+{
+    return kind == 0   ? lw_worker_sid(lw_page_worker(p, i))
+           : kind == 1 ? lw_activity_sid(lw_page_activity(p, i))
+                       : lw_task_queue_sid(lw_page_task_queue(p, i));
+}
+
+static void test_malformed_tokens(void **state)
+{
+    static const struct {
+        int kind;
+        lw_ordering order;
+        const char *token;
+        lw_result want;
+    } rows[] = {
+        {0, LW_ORDER_SID, "XA" WK_SID, LW_ERR_INVALID},
+        {0, LW_ORDER_SID, "PC" WK_SID, LW_ERR_INVALID},
+        {1, LW_ORDER_SID, "pBWA0123456789abcdef0123456789abcdef",
+         LW_ERR_INVALID},
+        {0, LW_ORDER_STATUS_ASC, "PA-_" WK_SID, LW_ERR_INVALID},
+        {0, LW_ORDER_STATUS_ASC, "PA1234567890123456789_" WK_SID,
+         LW_ERR_INVALID},
+        {0, LW_ORDER_STATUS_DESC, "PB123456789012345678_" WK_SID, LW_OK},
+        {0, LW_ORDER_STATUS_ASC, "PA-12_" WK_SID, LW_OK},
+        {0, LW_ORDER_SID, "PB" WK_SID, LW_OK},
+    };
+    fixture f;
+    size_t i;
+
+    (void)state;
+    fixture_open(&f);
+    lw_worker_release(add_worker(&f, "a", NULL));
+    for (i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        listing l = {rows[i].kind, rows[i].order, 0, rows[i].token};
+        lw_page *p;
+        lw_result rc = run_list(&f, &l, &p);
+
+        if (rc != rows[i].want)
+            fail_msg("%s: %d", rows[i].token, (int)rc);
+        if (rc != LW_OK)
+            assert_string_equal(f.err.message, "PageToken is not a valid "
+                                "token for this list");
+        lw_page_free(p);
+    }
+    fixture_close(&f);
+}
+
+/* Before 1970 the token's seconds round down: -1.5 s is -2. */
+static void test_negative_clock(void **state)
+{
+    char a[LW_SID_LEN + 1], b[LW_SID_LEN + 1], want[64];
+    listing l = {0, LW_ORDER_STATUS_ASC, 1, NULL};
+    lw_page *p;
+    fixture f;
+
+    (void)state;
+    fixture_open(&f);
+    f.clock.now = -1500;
+    add_worker_sid(&f, "a", NULL, a);
+    f.clock.now = -500;
+    add_worker_sid(&f, "b", NULL, b);
+    assert_int_equal(run_list(&f, &l, &p), LW_OK);
+    assert_string_equal(item_sid(p, 0, 0), a);
+    snprintf(want, sizeof want, "PA-2_%s", a);
+    assert_string_equal(lw_page_next_token(p), want);
+    l.token = want;
+    lw_page_free(p);
+    assert_int_equal(run_list(&f, &l, &p), LW_OK);
+    assert_int_equal(lw_page_count(p), 1);
+    assert_string_equal(item_sid(p, 0, 0), b);
+    assert_false(lw_page_has_next(p));
+    lw_page_free(p);
+    fixture_close(&f);
+}
+
+/*
+ * Walk every page forward, then back from the last one with the previous
+ * tokens: each page must come back the same, the first without a
+ * previous page.
+ */
+static void page_back_and_forth(fixture *f, int kind, lw_ordering order,
+                                size_t total)
+{
+    char sids[8][LW_SID_LEN + 1], tok[8][96];
+    listing l = {kind, order, 2, NULL};
+    size_t pages = 0, n = 0, i;
+    lw_page *p;
+
+    for (;;) {
+        assert_int_equal(run_list(f, &l, &p), LW_OK);
+        for (i = 0; i < lw_page_count(p); i++)
+            strcpy(sids[n++], item_sid(p, kind, i));
+        assert_int_equal(lw_page_has_previous(p), pages > 0);
+        if (pages > 0)
+            strcpy(tok[pages], lw_page_previous_token(p));
+        pages++;
+        if (!lw_page_has_next(p)) {
+            lw_page_free(p);
+            break;
+        }
+        strcpy(tok[0], lw_page_next_token(p));
+        l.token = tok[0];
+        lw_page_free(p);
+    }
+    assert_int_equal(n, total);
+    for (i = pages - 1; i > 0; i--) {
+        /* tok[i] leads from page i to page i - 1. */
+        l.token = tok[i];
+        assert_int_equal(run_list(f, &l, &p), LW_OK);
+        assert_int_equal(lw_page_count(p), 2);
+        assert_string_equal(item_sid(p, kind, 0), sids[2 * (i - 1)]);
+        assert_string_equal(item_sid(p, kind, 1), sids[2 * (i - 1) + 1]);
+        assert_true(lw_page_has_next(p));
+        assert_int_equal(lw_page_has_previous(p), i > 1);
+        lw_page_free(p);
+    }
+}
+
+static void test_paging_backwards(void **state)
+{
+    fixture f;
+    int i;
+
+    (void)state;
+    fixture_open(&f);
+    for (i = 0; i < 2; i++) {
+        char name[8];
+
+        snprintf(name, sizeof name, "a%d", i);
+        assert_int_equal(lw_activity_create(f.ws, S(name), true, NULL,
+                                            NULL), LW_OK);
+    }
+    for (i = 0; i < 5; i++) {
+        char name[8];
+
+        snprintf(name, sizeof name, "w%d", i);
+        f.clock.now += (i % 2) * 1000;
+        lw_worker_release(add_worker(&f, name, NULL));
+        assert_int_equal(lw_task_queue_create(f.ws, S(name), NULL, 0, NULL,
+                                              NULL), LW_OK);
+    }
+    page_back_and_forth(&f, 1, LW_ORDER_SID, 5);
+    page_back_and_forth(&f, 2, LW_ORDER_SID, 5);
+    page_back_and_forth(&f, 0, LW_ORDER_STATUS_ASC, 5);
+    page_back_and_forth(&f, 0, LW_ORDER_STATUS_DESC, 5);
+    page_back_and_forth(&f, 0, LW_ORDER_SID, 5);
+    fixture_close(&f);
+}
+
+/* Previous-page tokens that do not come from a page of this list. */
+static void test_paging_back_from_anywhere(void **state)
+{
+    char sids[5][LW_SID_LEN + 1], tok[64];
+    listing l = {0, LW_ORDER_SID, 5, NULL};
+    lw_page *p;
+    fixture f;
+    size_t i;
+
+    (void)state;
+    fixture_open(&f);
+    for (i = 0; i < 5; i++) {
+        char name[8];
+
+        snprintf(name, sizeof name, "w%zu", i);
+        lw_worker_release(add_worker(&f, name, NULL));
+    }
+    assert_int_equal(run_list(&f, &l, &p), LW_OK);
+    for (i = 0; i < 5; i++)
+        strcpy(sids[i], item_sid(p, 0, i));
+    lw_page_free(p);
+
+    /* Past the last SID: the last two, nothing after them. */
+    l.size = 2;
+    l.token = "PB" WK_LAST;
+    assert_int_equal(run_list(&f, &l, &p), LW_OK);
+    assert_int_equal(lw_page_count(p), 2);
+    assert_string_equal(item_sid(p, 0, 0), sids[3]);
+    assert_string_equal(item_sid(p, 0, 1), sids[4]);
+    assert_false(lw_page_has_next(p));
+    assert_true(lw_page_has_previous(p));
+    snprintf(tok, sizeof tok, "PB%s", sids[3]);
+    assert_string_equal(lw_page_previous_token(p), tok);
+    lw_page_free(p);
+
+    /* Before the second: only the first, nothing before it. */
+    snprintf(tok, sizeof tok, "PB%s", sids[1]);
+    l.token = tok;
+    assert_int_equal(run_list(&f, &l, &p), LW_OK);
+    assert_int_equal(lw_page_count(p), 1);
+    assert_string_equal(item_sid(p, 0, 0), sids[0]);
+    assert_true(lw_page_has_next(p));
+    assert_false(lw_page_has_previous(p));
+    lw_page_free(p);
+    fixture_close(&f);
+}
+
+/* Count the workers a query with these filters lists. */
+typedef struct filters {
+    const char *name, *act_sid, *queue_sid, *queue_name, *target, *avail;
+    lw_ordering order;
+} filters;
+
+static size_t count_listed(fixture *f, const filters *x)
+{
+    lw_query *q;
+    lw_page *p;
+    size_t n;
+
+    assert_int_equal(lw_query_create(f->ws, &q), LW_OK);
+    if (x->name)
+        assert_int_equal(lw_query_set_friendly_name(q, S(x->name)), LW_OK);
+    if (x->act_sid)
+        assert_int_equal(lw_query_set_activity_sid(q, S(x->act_sid)),
+                         LW_OK);
+    if (x->queue_sid)
+        assert_int_equal(lw_query_set_task_queue_sid(q, S(x->queue_sid)),
+                         LW_OK);
+    if (x->queue_name)
+        assert_int_equal(lw_query_set_task_queue_name(q, S(x->queue_name)),
+                         LW_OK);
+    if (x->target)
+        assert_int_equal(lw_query_set_target_workers(q, S(x->target)),
+                         LW_OK);
+    if (x->avail)
+        assert_int_equal(lw_query_set_available(q, S(x->avail)), LW_OK);
+    assert_int_equal(lw_query_set_ordering(q, x->order), LW_OK);
+    assert_int_equal(lw_worker_list(f->ws, q, &p, NULL), LW_OK);
+    n = lw_page_count(p);
+    lw_page_free(p);
+    lw_query_free(q);
+    return n;
+}
+
+static void test_filter_combinations(void **state)
+{
+    char q1[LW_SID_LEN + 1], q2[LW_SID_LEN + 1], avail[LW_SID_LEN + 1];
+    char offline[LW_SID_LEN + 1];
+    lw_task_queue *tq = NULL;
+    fixture f;
+    size_t i;
+
+    (void)state;
+    fixture_open(&f);
+    activity_sid(&f, "Available", avail);
+    activity_sid(&f, "Offline", offline);
+    lw_worker_release(add_worker(&f, "a", "{\"level\":1}"));
+    lw_worker_release(add_worker(&f, "b", "{\"level\":2}"));
+    assert_int_equal(lw_worker_create(f.ws, S("c"), S("{\"level\":3}"),
+                                      S(avail), NULL, NULL), LW_OK);
+    assert_int_equal(lw_task_queue_create(f.ws, S("Q1"), S("level > 1"),
+                                          &tq, NULL), LW_OK);
+    strcpy(q1, lw_task_queue_sid(tq));
+    lw_task_queue_release(tq);
+    assert_int_equal(lw_task_queue_create(f.ws, S("Q2"), S("level > 2"),
+                                          &tq, NULL), LW_OK);
+    strcpy(q2, lw_task_queue_sid(tq));
+    lw_task_queue_release(tq);
+    {
+        const struct {
+            filters x;
+            size_t want;
+        } rows[] = {
+            {{NULL, NULL, q1, "q1", NULL, NULL, LW_ORDER_SID}, 2},
+            {{NULL, NULL, q1, "Q2", NULL, NULL, LW_ORDER_SID}, 0},
+            {{NULL, NULL, q2, "Q2", NULL, NULL, LW_ORDER_STATUS_ASC}, 1},
+            {{NULL, NULL, NULL, "Q3", NULL, NULL, LW_ORDER_SID}, 0},
+            {{"a", offline, NULL, NULL, NULL, NULL, LW_ORDER_SID}, 1},
+            {{"a", avail, NULL, NULL, NULL, NULL, LW_ORDER_SID}, 0},
+            {{"c", NULL, NULL, NULL, "level == 3", NULL, LW_ORDER_SID}, 1},
+            {{"c", NULL, NULL, NULL, "level == 2", NULL, LW_ORDER_SID}, 0},
+            {{NULL, NULL, NULL, NULL, NULL, "true", LW_ORDER_STATUS_ASC},
+             1},
+            {{NULL, NULL, NULL, NULL, NULL, "no", LW_ORDER_STATUS_DESC},
+             2},
+            {{NULL, NULL, NULL, NULL, "level > 1", "false",
+              LW_ORDER_STATUS_ASC}, 1},
+        };
+
+        for (i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+            size_t got = count_listed(&f, &rows[i].x);
+
+            if (got != rows[i].want)
+                fail_msg("row %zu: %zu workers", i, got);
+        }
+    }
+    fixture_close(&f);
+}
+
+static void test_empty_queue_list(void **state)
+{
+    listing l = {2, LW_ORDER_SID, 0, NULL};
+    lw_page *p;
+    fixture f;
+
+    (void)state;
+    fixture_open(&f);
+    assert_int_equal(run_list(&f, &l, &p), LW_OK);
+    assert_int_equal(lw_page_count(p), 0);
+    assert_false(lw_page_has_next(p));
+    assert_null(lw_page_next_token(p));
+    lw_page_free(p);
+    fixture_close(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -715,6 +1119,7 @@ int main(void)
         cmocka_unit_test(test_calls_null),
         cmocka_unit_test(test_not_found_messages),
         cmocka_unit_test(test_event_timestamp),
+        cmocka_unit_test(test_special_activities),
         cmocka_unit_test(test_create_oom),
         cmocka_unit_test(test_fetch_info_oom),
         cmocka_unit_test(test_sid_collisions),
@@ -722,6 +1127,12 @@ int main(void)
         cmocka_unit_test(test_activity_rename_delete),
         cmocka_unit_test(test_queue_updates),
         cmocka_unit_test(test_queue_deleted_during_update),
+        cmocka_unit_test(test_malformed_tokens),
+        cmocka_unit_test(test_negative_clock),
+        cmocka_unit_test(test_paging_backwards),
+        cmocka_unit_test(test_paging_back_from_anywhere),
+        cmocka_unit_test(test_filter_combinations),
+        cmocka_unit_test(test_empty_queue_list),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
