@@ -828,6 +828,7 @@ static void test_malformed_tokens(void **state)
         {0, LW_ORDER_STATUS_DESC, "PB123456789012345678_" WK_SID, LW_OK},
         {0, LW_ORDER_STATUS_ASC, "PA-12_" WK_SID, LW_OK},
         {0, LW_ORDER_SID, "PB" WK_SID, LW_OK},
+        {0, LW_ORDER_SID, "PA" WK_LAST, LW_OK},
     };
     fixture f;
     size_t i;
@@ -1107,6 +1108,163 @@ static void test_empty_queue_list(void **state)
     fixture_close(&f);
 }
 
+/* ---- import -------------------------------------------------------------- */
+
+typedef void (*doc_edit)(cJSON *root);
+
+static cJSON *item(cJSON *root, const char *array, int i)
+{
+    return cJSON_GetArrayItem(cJSON_GetObjectItem(root, array), i);
+}
+
+/* Give item i of array the value of key from item j. */
+static void copy_field(cJSON *root, const char *array, int i, int j,
+                       const char *key)
+{
+    const char *v = cJSON_GetObjectItem(item(root, array, j),
+                                        key)->valuestring;
+
+    cJSON_ReplaceItemInObject(item(root, array, i), key,
+                              cJSON_CreateString(v));
+}
+
+static void same_activity_sid(cJSON *root)
+{
+    copy_field(root, "activities", 2, 1, "sid");
+}
+
+static void same_queue_sid(cJSON *root)
+{
+    copy_field(root, "task_queues", 1, 0, "sid");
+}
+
+/* The first queue's name in capitals: names are equal ignoring case. */
+static void same_queue_name(cJSON *root)
+{
+    char name[16];
+    size_t i;
+
+    snprintf(name, sizeof name, "%s", cJSON_GetObjectItem(
+                 item(root, "task_queues", 0), "friendly_name")->valuestring);
+    for (i = 0; name[i] != '\0'; i++)
+        name[i] = (char)(name[i] & ~0x20);
+    cJSON_ReplaceItemInObject(item(root, "task_queues", 1), "friendly_name",
+                              cJSON_CreateString(name));
+}
+
+static void same_worker_sid(cJSON *root)
+{
+    copy_field(root, "workers", 1, 0, "sid");
+}
+
+static void activity_not_object(cJSON *root)
+{
+    cJSON_AddItemToArray(cJSON_GetObjectItem(root, "activities"),
+                         cJSON_CreateNumber(1));
+}
+
+static void unknown_timeout(cJSON *root)
+{
+    cJSON_ReplaceItemInObject(root, "timeout_activity_sid",
+                              cJSON_CreateString("WA0000000000000000000000"
+                                                 "0000000000"));
+}
+
+static void huge_cap(cJSON *root)
+{
+    cJSON_ReplaceItemInObject(root, "worker_cap",
+                              cJSON_CreateNumber(3000000000.0));
+}
+
+static char *edited_export(fixture *f, doc_edit edit)
+{
+    char *text = export_text(f), *out;
+    cJSON *root = cJSON_Parse(text);
+
+    assert_non_null(root);
+    free_text(f, text);
+    edit(root);
+    out = cJSON_PrintUnformatted(root);
+    cJSON_Delete(root);
+    assert_non_null(out);
+    return out;
+}
+
+static void test_import_documents(void **state)
+{
+    static const struct {
+        doc_edit edit;
+        const char *message;  /* NULL: imports */
+    } rows[] = {
+        {same_activity_sid, "import: activities[2].sid is used twice"},
+        {same_queue_sid, "import: task_queues[1].sid is used twice"},
+        {same_queue_name,
+         "import: task_queues[1].friendly_name is used twice"},
+        {same_worker_sid, "import: workers[1].sid is used twice"},
+        {activity_not_object,
+         "import: activities[4].item must be an object"},
+        {unknown_timeout, "import: timeout_activity_sid names no activity"},
+        {huge_cap, NULL},
+    };
+    lw_workspace_options *o;
+    lw_workspace *ws;
+    testalloc ta;
+    fixture f;
+    size_t i;
+
+    (void)state;
+    fixture_open(&f);
+    assert_int_equal(lw_activity_create(f.ws, S("Busy"), false, NULL, NULL),
+                     LW_OK);
+    assert_int_equal(lw_task_queue_create(f.ws, S("First"), S("a == 1"),
+                                          NULL, NULL), LW_OK);
+    assert_int_equal(lw_task_queue_create(f.ws, S("Second"), S(""), NULL,
+                                          NULL), LW_OK);
+    lw_worker_release(add_worker(&f, "a", "{\"a\":1}"));
+    lw_worker_release(add_worker(&f, "b", NULL));
+    testalloc_init(&ta);
+    assert_int_equal(lw_workspace_options_create(&ta.alloc, &o), LW_OK);
+    for (i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        char *text = edited_export(&f, rows[i].edit);
+        lw_error err;
+        lw_result rc;
+
+        ws = NULL;
+        rc = lw_workspace_import(o, S(text), &ws, &err);
+        free(text);
+        if (rows[i].message == NULL) {
+            assert_int_equal(rc, LW_OK);
+            assert_int_equal(lw_workspace_worker_count(ws), 2);
+            lw_workspace_free(ws);
+            continue;
+        }
+        if (rc != LW_ERR_INVALID)
+            fail_msg("%s: %d", rows[i].message, (int)rc);
+        assert_string_equal(err.message, rows[i].message);
+        assert_null(ws);
+        assert_int_equal(ta.live, 1);  /* the options */
+    }
+    lw_workspace_options_free(o);
+    assert_int_equal(ta.live, 0);
+    fixture_close(&f);
+}
+
+/* A document that is not an object, with and without err. */
+static void test_import_not_object(void **state)
+{
+    lw_workspace *ws = NULL;
+    lw_error err;
+
+    (void)state;
+    assert_int_equal(lw_workspace_import(NULL, S("[1]"), &ws, &err),
+                     LW_ERR_INVALID);
+    assert_string_equal(err.message,
+                        "import: the document must be a JSON object");
+    assert_int_equal(lw_workspace_import(NULL, S("{}"), &ws, NULL),
+                     LW_ERR_INVALID);
+    assert_null(ws);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1133,6 +1291,8 @@ int main(void)
         cmocka_unit_test(test_paging_back_from_anywhere),
         cmocka_unit_test(test_filter_combinations),
         cmocka_unit_test(test_empty_queue_list),
+        cmocka_unit_test(test_import_documents),
+        cmocka_unit_test(test_import_not_object),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
