@@ -501,7 +501,7 @@ static void test_sid_collisions(void **state)
     (void)state;
     for (i = 0; i < 2; i++) {
         char (*out)[LW_SID_LEN + 1] = i == 0 ? first : second;
-        char name[8];
+        char name[16];
 
         /* The second round draws each first SID again, then a new one. */
         snprintf(name, sizeof name, "n%d", i);
@@ -930,14 +930,14 @@ static void test_paging_backwards(void **state)
     (void)state;
     fixture_open(&f);
     for (i = 0; i < 2; i++) {
-        char name[8];
+        char name[16];
 
         snprintf(name, sizeof name, "a%d", i);
         assert_int_equal(lw_activity_create(f.ws, S(name), true, NULL,
                                             NULL), LW_OK);
     }
     for (i = 0; i < 5; i++) {
-        char name[8];
+        char name[16];
 
         snprintf(name, sizeof name, "w%d", i);
         f.clock.now += (i % 2) * 1000;
@@ -965,7 +965,7 @@ static void test_paging_back_from_anywhere(void **state)
     (void)state;
     fixture_open(&f);
     for (i = 0; i < 5; i++) {
-        char name[8];
+        char name[16];
 
         snprintf(name, sizeof name, "w%zu", i);
         lw_worker_release(add_worker(&f, name, NULL));
