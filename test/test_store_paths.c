@@ -421,14 +421,23 @@ static void test_create_oom(void **state)
 static void test_fetch_info_oom(void **state)
 {
     lw_workspace_info *info = NULL;
+    char *before, *after;
+    size_t live;
     fixture f;
 
     (void)state;
     fixture_open(&f);
+    before = export_text(&f);
+    live = f.ta.live;
     testalloc_fail_at(&f.ta, 1, false);
     assert_int_equal(lw_workspace_fetch(f.ws, &info, &f.err), LW_ERR_NOMEM);
     assert_string_equal(f.err.message, "out of memory");
     assert_null(info);
+    assert_int_equal(f.ta.live, live);
+    after = export_text(&f);
+    assert_string_equal(before, after);
+    free_text(&f, before);
+    free_text(&f, after);
     assert_int_equal(lw_workspace_fetch(f.ws, &info, &f.err), LW_OK);
     assert_string_equal(lw_workspace_info_default_activity_name(info),
                         "Offline");
