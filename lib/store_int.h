@@ -297,10 +297,12 @@ lw__queue_rec *lw__queue_find(lw_workspace *ws, const char *sid,
 lw_result lw__queues_grow_bits(lw_workspace *ws, uint32_t words);
 /* Re-evaluate every queue for the worker at position pos. */
 void lw__queues_eval_worker(lw_workspace *ws, size_t pos);
-/* Is the worker in this slot eligible for q? */
+/* Is the worker in this slot eligible for q?  Every queue's bit set spans
+ * ws->slot_words words and every slot is below that, so the first test
+ * only guards against a slot from elsewhere. */
 static inline bool lw__queue_has(const lw__queue_rec *q, uint32_t slot)
 {
-    return slot / 64 < q->nwords &&
+    return slot / 64 < q->nwords &&  /* GCOVR_EXCL_BR_LINE */
            (q->bits[slot / 64] >> (slot % 64) & 1u) != 0;
 }
 /* Compile target text (NULL: "1==1"; empty: no program). */

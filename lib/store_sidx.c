@@ -27,7 +27,9 @@ lw_result lw__sidx_reserve(const lw_allocator *a, lw__sid_index *x,
     uint32_t cap = x->cap ? x->cap : 16, i;
 
     while (cap / 2 < count) {
-        if (cap > UINT32_MAX / 2)
+        /* Over 2^31 workers: their records would not fit in memory long
+         * before, so the workspace never asks for this. */
+        if (cap > UINT32_MAX / 2)  /* GCOVR_EXCL_BR_LINE */
             return LW_ERR_NOMEM;
         cap *= 2;
     }
