@@ -403,6 +403,125 @@ static void test_columns_without_memory(void **state)
     }
 }
 
+/* Count e over ws, expecting want. */
+static void count_is(lw_workspace *ws, const lw_expr *e, uint32_t want)
+{
+    uint32_t n = 0;
+
+    assert_int_equal(lw_worker_count_matching(ws, e, &n, NULL), LW_OK);
+    assert_int_equal(n, want);
+}
+
+static lw_expr *compile_for(lw_workspace *ws, const char *text)
+{
+    lw_expr *e = NULL;
+
+    assert_int_equal(lw_expr_compile(lw_workspace_symtab(ws), S(text), &e,
+                                     NULL), LW_OK);
+    return e;
+}
+
+/*
+ * An expression with keys that have columns and keys that do not, and
+ * one that reaches the limit halfway through its keys.
+ */
+static void test_columns_for_some_keys(void **state)
+{
+    fixture f;
+    lw_expr *e;
+    char text[64];
+    int i;
+
+    (void)state;
+    fixture_open(&f);
+    lw_worker_release(add_worker(&f, "one", "{\"a\":1,\"b\":2,\"x0\":1}"));
+    lw_worker_release(add_worker(&f, "two", "{\"a\":1,\"x1\":1}"));
+    e = compile_for(f.ws, "b == 2");
+    count_is(f.ws, e, 1);
+    lw_expr_free(e);
+    /* b has one already: before and after the key that has none */
+    e = compile_for(f.ws, "a == 1 AND b == 2");
+    count_is(f.ws, e, 1);
+    lw_expr_free(e);
+    e = compile_for(f.ws, "b == 2 AND c == 3");
+    count_is(f.ws, e, 0);
+    lw_expr_free(e);
+    for (i = 0; i < 12; i++) {  /* a, b, c and 12 more: 15 */
+        snprintf(text, sizeof text, "k%d == 1", i);
+        e = compile_for(f.ws, text);
+        count_is(f.ws, e, 0);
+        lw_expr_free(e);
+    }
+    e = compile_for(f.ws, "x0 == 1 OR x1 == 1");  /* room for x0 only */
+    count_is(f.ws, e, 2);
+    count_is(f.ws, e, 2);
+    lw_expr_free(e);
+    fixture_close(&f);
+}
+
+/*
+ * A scan that starts while another is making a column scans without
+ * making one: the allocator, called for the first scan's column, runs
+ * the second scan on the same thread.
+ */
+typedef struct nested {
+    testalloc ta;
+    lw_workspace *ws;
+    lw_expr *inner;
+    bool armed;
+    uint32_t inner_count;
+} nested;
+
+static void *nested_realloc(void *user, void *p, size_t size)
+{
+    nested *n = user;
+
+    if (n->armed && size > 0) {
+        n->armed = false;
+        assert_int_equal(lw_worker_count_matching(n->ws, n->inner,
+                                                  &n->inner_count, NULL),
+                         LW_OK);
+    }
+    return n->ta.alloc.realloc(n->ta.alloc.user, p, size);
+}
+
+static void test_scan_while_a_column_is_made(void **state)
+{
+    nested n;
+    lw_allocator a;
+    lw_workspace_options *o;
+    lw_expr *outer;
+    int i;
+
+    (void)state;
+    memset(&n, 0, sizeof n);
+    testalloc_init(&n.ta);
+    a.realloc = nested_realloc;
+    a.user = &n;
+    assert_int_equal(lw_workspace_options_create(&a, &o), LW_OK);
+    assert_int_equal(lw_workspace_create(o, &n.ws, NULL), LW_OK);
+    lw_workspace_options_free(o);
+    for (i = 0; i < 5; i++) {
+        char name[16];
+
+        snprintf(name, sizeof name, "n%d", i);
+        assert_int_equal(lw_worker_create(n.ws, S(name),
+                                          S("{\"p\":1,\"q\":2}"), NULL, 0,
+                                          NULL, NULL), LW_OK);
+    }
+    outer = compile_for(n.ws, "p == 1");
+    n.inner = compile_for(n.ws, "q == 2");
+    n.armed = true;
+    count_is(n.ws, outer, 5);
+    assert_false(n.armed);
+    assert_int_equal(n.inner_count, 5);
+    count_is(n.ws, n.inner, 5);  /* makes q's column now */
+    lw_expr_free(outer);
+    lw_expr_free(n.inner);
+    lw_workspace_free(n.ws);
+    assert_int_equal(n.ta.live, 0);
+}
+
 /* ---- the substring search ---------------------------------------------- */
 
 static bool plain_contains(const char *h, size_t hl, const char *n,
@@ -468,6 +587,8 @@ int main(void)
         cmocka_unit_test(test_random_changes),
         cmocka_unit_test(test_column_limit),
         cmocka_unit_test(test_columns_without_memory),
+        cmocka_unit_test(test_columns_for_some_keys),
+        cmocka_unit_test(test_scan_while_a_column_is_made),
         cmocka_unit_test(test_contains_matches_plain_search),
     };
 
