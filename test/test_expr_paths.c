@@ -536,6 +536,17 @@ static void test_format_double(void **state)
     assert_string_equal(buf, "12.0");
 }
 
+/* Operators are named by their canonical spelling; a value outside the
+ * enumeration has the name "?". */
+static void test_operator_names(void **state)
+{
+    (void)state;
+    assert_string_equal(lw__op_name(LW__OP_EQ), "==");
+    assert_string_equal(lw__op_name(LW__OP_NOT_IN), "NOT IN");
+    assert_string_equal(lw__op_name(LW__OP_CONTAINS), "CONTAINS");
+    assert_string_equal(lw__op_name((lw__op)(LW__OP_CONTAINS + 1)), "?");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -545,6 +556,7 @@ int main(void)
         cmocka_unit_test(test_error_messages),
         cmocka_unit_test(test_compile_out_of_memory),
         cmocka_unit_test(test_format_double),
+        cmocka_unit_test(test_operator_names),
     };
 
     return cmocka_run_group_tests_name("expr_paths", tests, NULL, NULL);
