@@ -121,11 +121,13 @@ static LW__ALWAYS_INLINE uint64_t lw__load_bytes(const char *p, size_t w)
 /*
  * The substring search with w-byte words (w <= nlen <= hlen): each
  * position is tested with two word compares, the needle's first and last
- * w bytes, before any byte-wise compare of the middle.
+ * w bytes, and only when middle is set (the needle may be longer than two
+ * words) with a byte-wise compare of what lies between them.
  */
 static LW__ALWAYS_INLINE bool lw__substring_w(const char *hay, size_t hlen,
                                               const char *needle,
-                                              size_t nlen, size_t w)
+                                              size_t nlen, size_t w,
+                                              bool middle)
 {
     uint64_t first = lw__load_bytes(needle, w);
     uint64_t last = lw__load_bytes(needle + nlen - w, w);
@@ -134,7 +136,7 @@ static LW__ALWAYS_INLINE bool lw__substring_w(const char *hay, size_t hlen,
     for (i = 0; i + nlen <= hlen; i++) {
         if (lw__load_bytes(hay + i, w) == first &&
             lw__load_bytes(hay + i + nlen - w, w) == last &&
-            (nlen <= 2 * w ||
+            (!middle || nlen <= 2 * w ||
              memcmp(hay + i + w, needle + w, nlen - 2 * w) == 0))
             return true;
     }
@@ -177,7 +179,11 @@ static inline size_t lw__substring_swar(const char *hay, size_t hlen,
 }
 #endif
 
-/* Is needle (nlen bytes) a substring of hay (hlen bytes)? */
+/*
+ * Is needle (nlen bytes) a substring of hay (hlen bytes)?  Needles of 2
+ * to 7 bytes are searched eight positions at a time, then covered by
+ * their first and last words alone; a single byte is a memchr().
+ */
 static inline bool lw__substring(const char *hay, size_t hlen,
                                  const char *needle, size_t nlen)
 {
@@ -198,12 +204,12 @@ static inline bool lw__substring(const char *hay, size_t hlen,
     }
 #endif
     if (nlen >= 8)
-        return lw__substring_w(hay, hlen, needle, nlen, 8);
+        return lw__substring_w(hay, hlen, needle, nlen, 8, true);
     if (nlen >= 4)
-        return lw__substring_w(hay, hlen, needle, nlen, 4);
+        return lw__substring_w(hay, hlen, needle, nlen, 4, false);
     if (nlen >= 2)
-        return lw__substring_w(hay, hlen, needle, nlen, 2);
-    return lw__substring_w(hay, hlen, needle, nlen, 1);
+        return lw__substring_w(hay, hlen, needle, nlen, 2, false);
+    return memchr(hay, (unsigned char)needle[0], hlen) != NULL;
 }
 
 /* ---- comparison operators ----------------------------------------------- */
