@@ -182,4 +182,30 @@ const lw_allocator *lw__json_begin(const lw_allocator *alloc);
 void lw__json_end(const lw_allocator *prev);
 bool lw__json_failed(void);
 
+/*
+ * A bump arena for the cJSON allocations of one parse: they come from
+ * buf (size bytes, the caller's), then from blocks of the allocator,
+ * and cJSON's frees do nothing, so the tree needs no cJSON_Delete():
+ *
+ *     lw__json_arena a;
+ *     lw__json_arena_begin(&a, alloc, buf, size);
+ *     ... cJSON_Parse... (the tree is dropped, never deleted) ...
+ *     lw__json_arena_end(&a);
+ *
+ * Arenas nest inside lw__json_begin()/lw__json_end(), not the reverse.
+ */
+typedef struct lw__json_arena {
+    const lw_allocator *alloc;
+    char *next;
+    char *end;
+    void *chain;  /* blocks from alloc, newest first */
+    size_t grow;
+    const lw_allocator *prev;
+    struct lw__json_arena *prev_arena;
+} lw__json_arena;
+
+void lw__json_arena_begin(lw__json_arena *a, const lw_allocator *alloc,
+                          void *buf, size_t size);
+void lw__json_arena_end(lw__json_arena *a);
+
 #endif /* LW_ATTRS_INT_H */
