@@ -305,9 +305,9 @@ tsan: $(TSAN_BIN)
 	 sh test/run-tests.sh $(TSAN_BIN)
 
 COVERAGE_LINES ?= 98
-COVERAGE_BRANCHES ?= 90
+COVERAGE_BRANCHES ?= 95
 COVERAGE_EXPR_BRANCHES ?= 100
-COVERAGE_STORE_BRANCHES ?= 92
+COVERAGE_STORE_BRANCHES ?= 100
 # -O1: the evaluator's always-inline tests are folded per instruction code
 # as in the real build; at -O0 every inlined copy would keep every case.
 # Atomic counters: the threaded tests update them from several threads.

@@ -184,7 +184,8 @@ bool lw__json_failed(void);
 
 /*
  * A bump arena for the cJSON allocations of one parse: they come from
- * buf (size bytes, the caller's), then from blocks of the allocator,
+ * buf (size bytes, the caller's, aligned as the allocator aligns), then
+ * from blocks of the allocator,
  * and cJSON's frees do nothing, so the tree needs no cJSON_Delete():
  *
  *     lw__json_arena a;

@@ -217,8 +217,13 @@ static ALWAYS_INLINE bool num_test(const lw__val *v, const lw__num *c, int *out)
         *out = v->u.i < c->i ? -1 : (v->u.i > c->i);
         return true;
     }
-    /* Doubles, and integers a double holds exactly, compare as doubles. */
-    if (!c->is_int && (v->tag == LW__DOUBLE ||
+    /*
+     * Doubles, and integers a double holds exactly, compare as doubles.
+     * In the copies for EQ_NUM v is an INT or a DOUBLE, so there a value
+     * that is not a DOUBLE is always an INT; the other copies take every
+     * way of this condition.
+     */
+    if (!c->is_int && (v->tag == LW__DOUBLE || /* GCOVR_EXCL_BR_LINE */
                        (v->tag == LW__INT && v->u.i >= -EXACT_INT &&
                         v->u.i <= EXACT_INT))) {
         double d = v->tag == LW__DOUBLE ? v->u.d : (double)v->u.i;
@@ -600,9 +605,8 @@ static uint64_t mask_col(const lw__insn *test, const lw__val *col,
         return mask_strs(in, col, bits, kind == COL_STRS);
     if (kind == COL_INTS && int_test(in))
         return mask_ints_only(in, col, bits);
+    /* == and != on strings went to mask_strs. */
     switch (in->code) {
-    case LW__I_EQ_STR: MASK_COL(LW__I_EQ_STR); break;
-    case LW__I_NE_STR: MASK_COL(LW__I_NE_STR); break;
     case LW__I_EQ_NUM: MASK_COL(LW__I_EQ_NUM); break;
     case LW__I_NE_NUM: MASK_COL(LW__I_NE_NUM); break;
     case LW__I_REL_NUM: MASK_COL(LW__I_REL_NUM); break;

@@ -15,7 +15,8 @@ static _Thread_local const lw_allocator *current;
 static _Thread_local lw__json_arena *arena;
 static _Thread_local bool failed;
 
-/* Arena blocks start with the previous block's address. */
+/* Pieces keep the alignment of the arena's start (the allocator's);
+ * blocks start with the previous block's address. */
 #define ARENA_ALIGN 16u
 #define BLOCK_HEADER ARENA_ALIGN
 
@@ -102,15 +103,10 @@ void lw__json_end(const lw_allocator *prev)
 void lw__json_arena_begin(lw__json_arena *a, const lw_allocator *alloc,
                           void *buf, size_t size)
 {
-    uintptr_t at = ((uintptr_t)buf + ARENA_ALIGN - 1) &
-                   ~(uintptr_t)(ARENA_ALIGN - 1);
-
     a->alloc = alloc;
     a->chain = NULL;
-    a->next = (char *)at;
+    a->next = buf;
     a->end = (char *)buf + size;
-    if (a->next > a->end)
-        a->next = a->end;
     a->grow = size;
     a->prev = lw__json_begin(alloc);
     a->prev_arena = arena;

@@ -51,7 +51,7 @@ static const char *const values[] = {
     "[]", "[\"x\",\"y\"]", "[\"y\",1]", "[1,2.5]", "[\"q\"]", "{}",
     "{\"k\":\"x\"}", "\"a long strinG\"", "\"xa long string\"",
     "\"abd\"", "\"ng sz\"", "\"a long string with abc, but later\"",
-    "[1,\"x\"]",
+    "[1,\"x\"]", "-9007199254740993",
 };
 #define NVALUES (sizeof values / sizeof values[0])
 
@@ -91,6 +91,8 @@ static const char *const rights[] = {
 #define NRIGHTS (sizeof rights / sizeof rights[0])
 #define NSUBJ 200
 
+#define NCOLS 16
+
 typedef struct matrix {
     lw_symtab *t;
     lw_attrs *docs[NTEMPLATES][NVALUES];
@@ -98,6 +100,8 @@ typedef struct matrix {
     lw__subject subj[NSUBJ];
     uint32_t idx[NSUBJ];
     size_t matched, evaluated;
+    lw__column cols[NCOLS];
+    lw__val colvals[NCOLS][NSUBJ];
 } matrix;
 
 /* The document of template tpl around value v (NULL for no document);
@@ -155,13 +159,28 @@ static void matrix_free(matrix *m)
  * 2: runs of eight of one template.  A missing value ("-") drops the
  * document to the one-key template, so "k" is absent.
  */
+static size_t value_of(int order, size_t i)
+{
+    /* Orders 3 to 5: strings only, integers only, missing only. */
+    static const size_t strs[] = {11, 12, 13, 14, 15, 16, 17, 18, 19, 0};
+    static const size_t ints[] = {4, 5, 6, 9, 10, 0, NVALUES - 1};
+
+    if (order == 3)
+        return strs[i % (sizeof strs / sizeof strs[0])];
+    if (order == 4)
+        return ints[i % (sizeof ints / sizeof ints[0])];
+    if (order == 5)
+        return 0;
+    return (i * 7 + (size_t)order) % NVALUES;
+}
+
 static void matrix_layout(matrix *m, int order, int tpl, bool builtins)
 {
     size_t i;
 
     for (i = 0; i < NSUBJ; i++) {
-        size_t v = (i * 7 + (size_t)order) % NVALUES;
-        size_t k = order == 0 ? (size_t)tpl
+        size_t v = value_of(order, i);
+        size_t k = order == 0 || order >= 3 ? (size_t)tpl
                    : order == 1 ? i % NTEMPLATES
                    : (i / 8) % NTEMPLATES;
 
@@ -169,6 +188,77 @@ static void matrix_layout(matrix *m, int order, int tpl, bool builtins)
             k = 3;
         lw__subject_set(&m->subj[i], m->docs[k][v],
                         builtins ? m->builtins : NULL);
+    }
+}
+
+/* Subject i's value for a column of key (and key2). */
+static void column_value(const matrix *m, size_t i, const lw__col_key *key,
+                         lw__val *out)
+{
+    uint32_t hint = 0;
+    const lw__val *v = lw__obj_find(m->subj[i].root, key->key, &hint);
+
+    if (key->key2 != NULL)
+        v = v != NULL && v->tag == LW__OBJ
+                ? lw__obj_find(v, key->key2, &hint)
+                : NULL;
+    lw__col_value(v, out);
+}
+
+/*
+ * The columns a store would keep for e over the n subjects: mode 1 as
+ * asked, mode 2 only top-level ones (a path reads its first key's
+ * column, then walks), mode 0 none.  Returns how many.
+ */
+static uint32_t make_columns(matrix *m, const lw_expr *e, size_t n,
+                             int mode)
+{
+    lw__col_key keys[NCOLS];
+    uint32_t k, nk = mode == 0 ? 0 : lw__expr_column_keys(e, keys, NCOLS);
+    size_t i;
+
+    for (k = 0; k < nk; k++) {
+        lw__column *c = &m->cols[k];
+
+        if (mode == 2)
+            keys[k].key2 = NULL;
+        memset(c, 0, sizeof *c);
+        c->key = keys[k].key;
+        c->key2 = keys[k].key2;
+        c->vals = m->colvals[k];
+        for (i = 0; i < n; i++) {
+            column_value(m, i, &keys[k], &c->vals[i]);
+            c->ntag[lw__col_tag(&c->vals[i])]++;
+        }
+    }
+    return nk;
+}
+
+/* The scan with columns, from position first, agrees with the one
+ * without. */
+static void columns_agree(matrix *m, const lw_expr *e, const char *text,
+                          size_t n, size_t want)
+{
+    uint32_t idx[NSUBJ];
+    int mode;
+
+    for (mode = 1; mode <= 2; mode++) {
+        uint32_t nc = make_columns(m, e, n, mode);
+        size_t first = n > 70 ? 67 : 0;
+        size_t got = lw__expr_filter_cols(e, m->subj, m->cols, nc, 0, n,
+                                          idx);
+        size_t i, j = 0;
+
+        if (got != want || memcmp(idx, m->idx, got * sizeof *idx) != 0)
+            fail_msg("'%s' with columns (mode %d): %zu, without %zu",
+                     text, mode, got, want);
+        got = lw__expr_filter_cols(e, m->subj, m->cols, nc, first,
+                                   n - first, idx);
+        for (i = 0; i < want; i++)
+            j += m->idx[i] >= first;
+        assert_int_equal(got, j);
+        for (i = 0; i < got; i++)
+            assert_int_equal(idx[i] + first, m->idx[want - j + i]);
     }
 }
 
@@ -180,6 +270,7 @@ static void scan_agrees(matrix *m, const lw_expr *e, const char *text,
     size_t i, j = 0;
 
     assert_int_equal(lw__expr_filter(e, m->subj, n, NULL), got);
+    columns_agree(m, e, text, n, got);
     for (i = 0; i < n; i++) {
         bool want = lw__expr_eval(e, &m->subj[i]);
         bool in_scan = j < got && m->idx[j] == i;
@@ -248,7 +339,7 @@ static void test_scan_matrix(void **state)
     (void)state;
     assert_non_null(m);
     matrix_init(m);
-    for (order = 0; order < 3; order++) {
+    for (order = 0; order < 6; order++) {
         for (tpl = 0; tpl < (order == 0 ? (int)NTEMPLATES : 1); tpl++) {
             matrix_layout(m, order, tpl, false);
             run_matrix(m, order == 1);
@@ -265,6 +356,41 @@ static void test_scan_matrix(void **state)
     free(m);
 }
 
+
+static bool has_column_key(const lw__col_key *keys, uint32_t n,
+                           const char *key, const char *key2)
+{
+    uint32_t i;
+
+    for (i = 0; i < n; i++)
+        if (strcmp(keys[i].key->bytes, key) == 0 &&
+            (key2 == NULL ? keys[i].key2 == NULL
+                          : keys[i].key2 != NULL &&
+                                strcmp(keys[i].key2->bytes, key2) == 0))
+            return true;
+    return false;
+}
+
+/* The columns a program reads: each key (and second key) once, a path
+ * through an index by its first key, at most as many as asked for. */
+static void test_column_keys(void **state)
+{
+    lw_symtab *t;
+    lw_expr *e;
+    lw__col_key keys[8];
+
+    (void)state;
+    assert_int_equal(lw_symtab_create(NULL, &t), LW_OK);
+    e = compile(t, "o.k == 1 OR o == 2 OR o.a[0] == 3 OR o.k > 4 OR "
+                   "sid == 'x' OR k HAS 'y' OR k == 5");
+    assert_int_equal(lw__expr_column_keys(e, keys, 8), 3);
+    assert_true(has_column_key(keys, 3, "k", NULL));
+    assert_true(has_column_key(keys, 3, "o", NULL));
+    assert_true(has_column_key(keys, 3, "o", "k"));
+    assert_int_equal(lw__expr_column_keys(e, keys, 1), 1);
+    lw_expr_free(e);
+    lw_symtab_release(t);
+}
 
 /* ---- entry points ------------------------------------------------------- */
 
@@ -301,6 +427,7 @@ static void test_entry_arguments(void **state)
     assert_int_equal(lw__expr_filter(e, NULL, 0, idx), 0);
     assert_int_equal(lw_expr_filter(e, NULL, 0, idx), 0);
     assert_int_equal(lw_expr_filter(e, NULL, 2, idx), 0);
+    assert_int_equal(lw__expr_column_keys(NULL, NULL, 4), 0);
     assert_int_equal(idx[1], 7);
 
     assert_int_equal(lw__expr_explain(e, &bare, LW_EXPLAIN_TEXT, &out,
@@ -551,6 +678,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_scan_matrix),
+        cmocka_unit_test(test_column_keys),
         cmocka_unit_test(test_entry_arguments),
         cmocka_unit_test(test_foreign_documents_left_out),
         cmocka_unit_test(test_error_messages),
