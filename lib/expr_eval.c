@@ -728,16 +728,17 @@ static void fix_absent_keys(const lw_expr *e, const col_ref *cols,
 }
 
 /* The subjects among the first n (<= 64) of s that the program takes. */
-static uint64_t mask_block(const lw_expr *e, const lw__subject *s, size_t n,
-                           uint32_t *hints, const uint8_t *fixed,
-                           const col_ref *cols, size_t base)
+static uint64_t mask_block(const lw_expr *e, const lw__subject *s,
+                           uint64_t start, uint32_t *hints,
+                           const uint8_t *fixed, const col_ref *cols,
+                           size_t base)
 {
     uint64_t reach[BLOCK_MAX_TESTS];
     uint64_t yes = 0;
     uint32_t pc;
 
     memset(reach, 0, e->ncode * sizeof reach[0]);
-    reach[e->entry] = n == 64 ? UINT64_MAX : (((uint64_t)1 << n) - 1);
+    reach[e->entry] = start;
     for (pc = e->entry + 1; pc-- > 0;) {
         const lw__insn *in = &e->code[pc];
         uint64_t r, no;
@@ -761,23 +762,24 @@ static uint64_t mask_block(const lw_expr *e, const lw__subject *s, size_t n,
     return yes;
 }
 
-/* out[i] = base + i for i < n, with vector stores where possible. */
-static void fill_positions(uint32_t *out, uint32_t base, size_t n)
+/* out[i] = base + i for the 64 positions of a block. */
+static void fill_block(uint32_t *out, uint32_t base)
 {
-    size_t i = 0;
+    uint32_t i;
 
 #if defined(__GNUC__)
     typedef uint32_t quad __attribute__((vector_size(16)));
     quad k = {base, base + 1, base + 2, base + 3};
     const quad four = {4, 4, 4, 4};
 
-    for (; i + 4 <= n; i += 4) {
+    for (i = 0; i < 64; i += 4) {
         memcpy(out + i, &k, sizeof k);
         k += four;
     }
+#else
+    for (i = 0; i < 64; i++)
+        out[i] = base + i;
 #endif
-    for (; i < n; i++)
-        out[i] = base + (uint32_t)i;
 }
 
 /* What kind of values column c holds. */
@@ -833,33 +835,74 @@ static void find_columns(const lw_expr *e, const lw__column *cols,
     }
 }
 
-static size_t scan_blocks(const lw_expr *e, const lw__subject *subjects,
-                          const col_ref *cols, size_t n,
-                          uint32_t *out_index)
+/* The subjects of block base (m of them) that a scan visits. */
+static uint64_t block_start(const uint64_t *used, size_t base, size_t m)
+{
+    if (used != NULL)
+        return used[base / 64];
+    return m == 64 ? UINT64_MAX : (((uint64_t)1 << m) - 1);
+}
+
+/* Programs too long for the block scan: one evaluation per subject. */
+static uint64_t run_bits(const lw_expr *e, const lw__subject *s,
+                         uint64_t bits, uint32_t *hints)
+{
+    uint64_t r = 0;
+
+    while (bits) {
+        unsigned j = next_bit(&bits);
+
+        r |= (uint64_t)run(e, &s[j], hints) << j;
+    }
+    return r;
+}
+
+/* Write the positions of yes (block base) to out; how many. */
+static size_t emit(uint64_t yes, size_t base, uint32_t *out)
+{
+    size_t count = 0;
+
+    if (out == NULL)
+        return POPCOUNT(yes);
+    if (yes == UINT64_MAX) {  /* a full block */
+        fill_block(out, (uint32_t)base);
+        return 64;
+    }
+    while (yes)
+        out[count++] = (uint32_t)(base + next_bit(&yes));
+    return count;
+}
+
+/*
+ * The scan behind every entry point: subjects[first, first + n), those
+ * whose bit is set in used when used is given, 64 at a time.
+ */
+static size_t filter(const lw_expr *e, const lw__subject *subjects,
+                     const lw__column *cols, uint32_t ncols, size_t first,
+                     size_t n, const uint64_t *used, uint32_t *out_index)
 {
     uint32_t hints[LW__EXPR_SLOTS] = {0};
     uint8_t fixed[BLOCK_MAX_TESTS] = {0};
+    col_ref colv[BLOCK_MAX_TESTS];
+    bool blocks = e->ncode <= BLOCK_MAX_TESTS;
     size_t base, count = 0;
 
-    /* Worth a lock per test only when the scan is long. */
-    if (n >= 32)
-        fix_absent_keys(e, cols, fixed);
+    subjects += first;
+    if (blocks) {
+        find_columns(e, cols, ncols, first, colv);
+        /* Worth a lock per test only when the scan is long. */
+        if (n >= 32)
+            fix_absent_keys(e, colv, fixed);
+    }
     for (base = 0; base < n; base += 64) {
         size_t m = n - base < 64 ? n - base : 64;
-        uint64_t yes = mask_block(e, subjects + base, m, hints, fixed,
-                                  cols, base);
+        uint64_t yes = block_start(used, base, m);
 
-        if (out_index == NULL) {
-            count += POPCOUNT(yes);
-            continue;
-        }
-        if (yes == UINT64_MAX) {
-            fill_positions(out_index + count, (uint32_t)base, m);
-            count += m;
-            continue;
-        }
-        while (yes)
-            out_index[count++] = (uint32_t)(base + next_bit(&yes));
+        if (yes != 0 && e->entry != LW__PC_TRUE)
+            yes = blocks ? mask_block(e, subjects + base, yes, hints, fixed,
+                                      colv, base)
+                         : run_bits(e, subjects + base, yes, hints);
+        count += emit(yes, base, out_index ? out_index + count : NULL);
     }
     return count;
 }
@@ -874,30 +917,30 @@ size_t lw__expr_filter_cols(const lw_expr *e, const lw__subject *subjects,
                             const lw__column *cols, uint32_t ncols,
                             size_t first, size_t n, uint32_t *out_index)
 {
-    uint32_t hints[LW__EXPR_SLOTS] = {0};
-    col_ref colv[BLOCK_MAX_TESTS];
-    size_t i, count = 0;
-
     if (e == NULL || (subjects == NULL && n > 0) || e->entry == LW__PC_FALSE)
         return 0;
-    if (e->entry == LW__PC_TRUE) {
-        if (out_index != NULL)
-            fill_positions(out_index, 0, n);
-        return n;
-    }
-    subjects += first;
-    if (e->ncode <= BLOCK_MAX_TESTS) {
-        find_columns(e, cols, ncols, first, colv);
-        return scan_blocks(e, subjects, colv, n, out_index);
-    }
-    for (i = 0; i < n; i++) {
-        bool r = run(e, &subjects[i], hints);
+    return filter(e, subjects, cols, ncols, first, n, NULL, out_index);
+}
 
-        if (out_index != NULL)
-            out_index[count] = (uint32_t)i;
-        count += r;
-    }
-    return count;
+size_t lw__expr_count_masked(const lw_expr *e, const lw__subject *subjects,
+                             const lw__column *cols, uint32_t ncols,
+                             const uint64_t *used, size_t words)
+{
+    if (e == NULL || e->entry == LW__PC_FALSE)
+        return 0;
+    return filter(e, subjects, cols, ncols, 0, words * 64, used, NULL);
+}
+
+bool lw__expr_reads_only_columns(const lw_expr *e)
+{
+    uint32_t pc;
+
+    if (e == NULL || e->ncode > BLOCK_MAX_TESTS)
+        return false;
+    for (pc = 0; pc < e->ncode; pc++)
+        if (!reads_column(&e->code[pc]))
+            return false;
+    return true;
 }
 
 uint32_t lw__expr_column_keys(const lw_expr *e, lw__col_key *keys,

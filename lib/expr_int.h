@@ -100,11 +100,27 @@ typedef struct lw__col_key {
 } lw__col_key;
 
 /*
+ * Count the subjects e selects among those whose bit is set in used
+ * (words words: subject i is bit i % 64 of used[i / 64]); columns as in
+ * lw__expr_filter_cols, from position 0.
+ */
+size_t lw__expr_count_masked(const lw_expr *e, const lw__subject *subjects,
+                             const lw__column *cols, uint32_t ncols,
+                             const uint64_t *used, size_t words);
+
+/*
  * The distinct columns a scan of e can read, at most max of them into
  * keys; returns how many.
  */
 uint32_t lw__expr_column_keys(const lw_expr *e, lw__col_key *keys,
                               uint32_t max);
+
+/*
+ * Does every test of e read a member of the root, so that a block scan
+ * with a column for each of lw__expr_column_keys() never reads the
+ * subjects themselves?
+ */
+bool lw__expr_reads_only_columns(const lw_expr *e);
 
 /* Explain one subject (format, ownership and errors as lw_expr_explain). */
 lw_result lw__expr_explain(const lw_expr *e, const lw__subject *s,

@@ -1,8 +1,11 @@
 /*
- * store_cols.c - value columns: for each top-level key that expression
- * scans have read, a copy of every worker's value of it in SID order, so
- * a scan walks consecutive memory instead of one document per worker.
- * Made on the first scan that needs them and kept current by every write.
+ * store_cols.c - value columns and the scans that read them.  For each
+ * key that expression scans have read, a column holds a copy of every
+ * worker's value of it, indexed like the subjects by worker slot, so a
+ * scan walks consecutive memory instead of one document per worker.
+ * Made on the first scan that needs them and kept current by every
+ * write; creating or deleting a worker moves nothing.  Counting scans
+ * the slots in order; scans in SID order gather 64 workers at a time.
  */
 #include <string.h>
 
@@ -13,18 +16,17 @@ uint32_t lw__cols_count(lw_workspace *ws)
     return atomic_load_explicit(&ws->ncols, memory_order_acquire);
 }
 
-/* Worker pos's value into column c at i, counted by tag. */
-static void col_fill(const lw_workspace *ws, lw__column *c, size_t pos,
-                     size_t i)
+/* The value of the worker in slot for column c, counted by tag. */
+static void col_fill(const lw_workspace *ws, lw__column *c, uint32_t slot)
 {
     uint32_t hint = 0;
-    const lw__val *v = lw__obj_find(ws->subjects[pos].root, c->key, &hint);
+    const lw__val *v = lw__obj_find(ws->subjects[slot].root, c->key, &hint);
 
     if (c->key2 != NULL)
         v = v != NULL && v->tag == LW__OBJ ? lw__obj_find(v, c->key2, &hint)
                                            : NULL;
-    lw__col_value(v, &c->vals[i]);
-    c->ntag[lw__col_tag(&c->vals[i])]++;
+    lw__col_value(v, &c->vals[slot]);
+    c->ntag[lw__col_tag(&c->vals[slot])]++;
 }
 
 static bool has_column(lw_workspace *ws, uint32_t n, const lw__col_key *key)
@@ -44,13 +46,14 @@ static void col_add(lw_workspace *ws, uint32_t n, const lw__col_key *key)
     size_t i;
 
     memset(c, 0, sizeof *c);
-    c->vals = lw__malloc(&ws->alloc, ws->workers_cap * sizeof *c->vals);
+    c->vals = lw__malloc(&ws->alloc, (size_t)ws->slot_words * 64 *
+                                         sizeof *c->vals);
     if (c->vals == NULL)
         return;
     c->key = key->key;
     c->key2 = key->key2;
     for (i = 0; i < ws->nworkers; i++)
-        col_fill(ws, c, i, i);
+        col_fill(ws, c, ws->workers[i]->slot);
     lw__sym_retain(ws->syms, c->key);
     if (c->key2 != NULL)
         lw__sym_retain(ws->syms, c->key2);
@@ -65,7 +68,7 @@ void lw__cols_prepare(lw_workspace *ws, const lw_expr *e)
 
     for (k = 0; k < nkeys && has_column(ws, n, &keys[k]); k++)
         continue;
-    if (k == nkeys || n == LW__COLS_MAX || ws->workers_cap == 0)
+    if (k == nkeys || n == LW__COLS_MAX || ws->slot_words == 0)
         return;
     /* One reader builds at a time; the others scan without. */
     if (atomic_exchange(&ws->cols_busy, true))
@@ -107,37 +110,29 @@ void lw__cols_grow(lw_workspace *ws, uint32_t cap)
     }
 }
 
-void lw__cols_insert(lw_workspace *ws, size_t pos)
+void lw__cols_insert(lw_workspace *ws, uint32_t slot)
 {
     uint32_t k, n = lw__cols_count(ws);
 
-    for (k = 0; k < n; k++) {
-        lw__val *v = ws->cols[k].vals;
-
-        memmove(v + pos + 1, v + pos, (ws->nworkers - 1 - pos) * sizeof *v);
-        col_fill(ws, &ws->cols[k], pos, pos);
-    }
+    for (k = 0; k < n; k++)
+        col_fill(ws, &ws->cols[k], slot);
 }
 
-void lw__cols_remove(lw_workspace *ws, size_t pos)
+void lw__cols_remove(lw_workspace *ws, uint32_t slot)
 {
     uint32_t k, n = lw__cols_count(ws);
 
-    for (k = 0; k < n; k++) {
-        lw__val *v = ws->cols[k].vals;
-
-        ws->cols[k].ntag[lw__col_tag(&v[pos])]--;
-        memmove(v + pos, v + pos + 1, (ws->nworkers - 1 - pos) * sizeof *v);
-    }
+    for (k = 0; k < n; k++)
+        ws->cols[k].ntag[lw__col_tag(&ws->cols[k].vals[slot])]--;
 }
 
-void lw__cols_set(lw_workspace *ws, size_t pos)
+void lw__cols_set(lw_workspace *ws, uint32_t slot)
 {
     uint32_t k, n = lw__cols_count(ws);
 
     for (k = 0; k < n; k++) {
-        ws->cols[k].ntag[lw__col_tag(&ws->cols[k].vals[pos])]--;
-        col_fill(ws, &ws->cols[k], pos, pos);
+        ws->cols[k].ntag[lw__col_tag(&ws->cols[k].vals[slot])]--;
+        col_fill(ws, &ws->cols[k], slot);
     }
 }
 
@@ -149,14 +144,107 @@ void lw__cols_free(lw_workspace *ws)
 
 size_t lw__cols_memory(lw_workspace *ws)
 {
-    return (size_t)lw__cols_count(ws) * ws->workers_cap * sizeof(lw__val);
+    return (size_t)lw__cols_count(ws) * ws->slot_words * 64 *
+           sizeof(lw__val);
+}
+
+size_t lw__ws_count(lw_workspace *ws, const lw_expr *e)
+{
+    return lw__expr_count_masked(e, ws->subjects, ws->cols,
+                                 lw__cols_count(ws), ws->slots_used,
+                                 ws->slot_words);
+}
+
+/* Up to this many of a program's columns are gathered for a SID-order
+ * scan; its other keys are read from the documents. */
+#define GATHER_COLS 8
+
+/* The subjects and columns of workers [first, first + m) (m <= 64), in
+ * SID order, copied into g. */
+typedef struct gathered {
+    lw__subject subj[64];
+    lw__column cols[GATHER_COLS];
+    lw__val vals[GATHER_COLS][64];
+    uint32_t ncols;
+    bool subjects;  /* the scan reads subjects, not only columns */
+} gathered;
+
+/* The column of key among ws's, or NULL. */
+static const lw__column *column_for(lw_workspace *ws, const lw__col_key *key)
+{
+    uint32_t j, n = lw__cols_count(ws);
+
+    for (j = 0; j < n; j++)
+        if (ws->cols[j].key == key->key && ws->cols[j].key2 == key->key2)
+            return &ws->cols[j];
+    return NULL;
+}
+
+/*
+ * The columns e reads, pointed at g's copies (filled by gather()), and
+ * whether the scan also needs the subjects: when a test reads something
+ * other than a member, or a key has no column here (a program with more
+ * keys than listed included).
+ */
+static void gather_columns(lw_workspace *ws, const lw_expr *e, gathered *g,
+                           const lw__column **src)
+{
+    lw__col_key keys[LW__COLS_MAX];
+    uint32_t nkeys = lw__expr_column_keys(e, keys, LW__COLS_MAX);
+    uint32_t k;
+
+    g->ncols = 0;
+    g->subjects = nkeys == LW__COLS_MAX || !lw__expr_reads_only_columns(e);
+    for (k = 0; k < nkeys; k++) {
+        const lw__column *c = column_for(ws, &keys[k]);
+
+        if (c == NULL || g->ncols == GATHER_COLS) {
+            g->subjects = true;
+            continue;
+        }
+        src[g->ncols] = c;
+        g->cols[g->ncols] = *c;
+        g->cols[g->ncols].vals = g->vals[g->ncols];
+        g->ncols++;
+    }
+}
+
+static void gather(lw_workspace *ws, gathered *g,
+                   const lw__column *const *src, size_t first, size_t m)
+{
+    uint32_t k;
+    size_t i;
+
+    for (i = 0; i < m; i++) {
+        uint32_t slot = ws->workers[first + i]->slot;
+
+        if (g->subjects)
+            g->subj[i] = ws->subjects[slot];
+        for (k = 0; k < g->ncols; k++)
+            g->vals[k][i] = src[k]->vals[slot];
+    }
 }
 
 size_t lw__ws_filter(lw_workspace *ws, const lw_expr *e, size_t first,
                      size_t n, uint32_t *out_index)
 {
-    return lw__expr_filter_cols(e, ws->subjects, ws->cols,
-                                lw__cols_count(ws), first, n, out_index);
+    gathered g;
+    const lw__column *src[GATHER_COLS];
+    uint32_t idx[64];
+    size_t base, i, count = 0;
+
+    gather_columns(ws, e, &g, src);
+    for (base = 0; base < n; base += 64) {
+        size_t m = n - base < 64 ? n - base : 64;
+        size_t got;
+
+        gather(ws, &g, src, first + base, m);
+        got = lw__expr_filter_cols(e, g.subj, g.cols, g.ncols, 0, m, idx);
+        for (i = 0; i < got; i++)
+            out_index[count + i] = (uint32_t)(base + idx[i]);
+        count += got;
+    }
+    return count;
 }
 
 void lw_workspace_trim(lw_workspace *ws)

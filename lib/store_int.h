@@ -217,7 +217,7 @@ struct lw_workspace {
     lw__names queue_names;
 
     lw__worker_rec **workers;  /* sorted by SID */
-    lw__subject *subjects;     /* parallel to workers */
+    lw__subject *subjects;     /* by worker slot, slot_words * 64 */
     uint32_t nworkers;
     uint32_t workers_cap;
     lw__names worker_names;
@@ -227,7 +227,7 @@ struct lw_workspace {
 
     /*
      * Value columns of the keys scans have asked for (store_cols.c),
-     * parallel to workers, workers_cap entries each.  A reader that
+     * indexed by worker slot, slot_words * 64 entries each.  A reader that
      * adds one holds the read lock and cols_busy; others read the first
      * ncols; writers change them under the write lock.
      */
@@ -366,22 +366,27 @@ void lw__cols_prepare(lw_workspace *ws, const lw_expr *e);
 /* The columns readers may use now (read lock held). */
 uint32_t lw__cols_count(lw_workspace *ws);
 
-/* Write lock held.  Capacity for cap workers; a column that cannot grow
+/* Write lock held.  Capacity for cap slots; a column that cannot grow
  * is dropped. */
 void lw__cols_grow(lw_workspace *ws, uint32_t cap);
-/* Worker pos was inserted (subjects already moved and set). */
-void lw__cols_insert(lw_workspace *ws, size_t pos);
-/* Worker pos is about to be removed. */
-void lw__cols_remove(lw_workspace *ws, size_t pos);
-/* Worker pos has a new document (subjects[pos] already set). */
-void lw__cols_set(lw_workspace *ws, size_t pos);
+/* A worker now holds slot (its subject already set). */
+void lw__cols_insert(lw_workspace *ws, uint32_t slot);
+/* The worker in slot is being removed. */
+void lw__cols_remove(lw_workspace *ws, uint32_t slot);
+/* The worker in slot has a new document (its subject already set). */
+void lw__cols_set(lw_workspace *ws, uint32_t slot);
 /* Free every column. */
 void lw__cols_free(lw_workspace *ws);
 /* Bytes the columns occupy. */
 size_t lw__cols_memory(lw_workspace *ws);
 
-/* Filter workers [first, first + n) by e, columns included. */
+/*
+ * Filter the workers at SID positions [first, first + n) by e, columns
+ * included; out_index gets positions counted from first, ascending.
+ */
 size_t lw__ws_filter(lw_workspace *ws, const lw_expr *e, size_t first,
                      size_t n, uint32_t *out_index);
+/* Count the workers e selects, scanning the slots in order. */
+size_t lw__ws_count(lw_workspace *ws, const lw_expr *e);
 
 #endif /* LW_STORE_INT_H */

@@ -506,8 +506,7 @@ static size_t collect_workers(lw_workspace *ws, const lw_query *q,
         return 0;
     if (f->named != NULL) {
         if (worker_matches(f->named, f) &&
-            (e == NULL || lw__expr_eval(e, &ws->subjects[lw__worker_pos(
-                                             ws, f->named)])))
+            (e == NULL || lw__expr_eval(e, &ws->subjects[f->named->slot])))
             add_worker_cand(c, &m, f->named, q->order);
         return m;
     }

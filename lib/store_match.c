@@ -1,7 +1,7 @@
 /*
  * store_match.c - evaluating an expression over a workspace's workers:
- * counting and visiting the matches in SID order, with the worker
- * built-ins in scope.
+ * counting them (in slot order) and visiting the matches in SID order,
+ * with the worker built-ins in scope.
  */
 #include <string.h>
 
@@ -32,7 +32,7 @@ lw_result lw_worker_count_matching(lw_workspace *ws, const lw_expr *e,
         return lw__ws_fail(ws, err, LW_ERR_INVALID, "count is required");
     pthread_rwlock_rdlock(&ws->lock);
     lw__cols_prepare(ws, e);
-    *count = (uint32_t)lw__ws_filter(ws, e, 0, ws->nworkers, NULL);
+    *count = (uint32_t)lw__ws_count(ws, e);
     pthread_rwlock_unlock(&ws->lock);
     return LW_OK;
 }

@@ -130,8 +130,8 @@ static void set_bit(uint64_t *bits, uint32_t slot, bool on)
 
 void lw__queues_eval_worker(lw_workspace *ws, size_t pos)
 {
-    const lw__subject *s = &ws->subjects[pos];
     uint32_t slot = ws->workers[pos]->slot;
+    const lw__subject *s = &ws->subjects[slot];
     uint32_t i;
 
     for (i = 0; i < ws->nqueues; i++) {
@@ -150,8 +150,10 @@ static void queue_fill_bits(lw_workspace *ws, const lw_expr *e,
     if (e == NULL)
         return;
     for (i = 0; i < ws->nworkers; i++) {
-        if (lw__expr_eval(e, &ws->subjects[i]))
-            set_bit(bits, ws->workers[i]->slot, true);
+        uint32_t slot = ws->workers[i]->slot;
+
+        if (lw__expr_eval(e, &ws->subjects[slot]))
+            set_bit(bits, slot, true);
     }
 }
 

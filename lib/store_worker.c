@@ -303,8 +303,8 @@ void lw__worker_replace(lw_workspace *ws, size_t pos, lw_worker *snap)
 
     lw_worker_release(r->snap);
     r->snap = snap;
-    lw__subject_set(&ws->subjects[pos], snap->attrs, snap->builtins);
-    lw__cols_set(ws, pos);
+    lw__subject_set(&ws->subjects[r->slot], snap->attrs, snap->builtins);
+    lw__cols_set(ws, r->slot);
 }
 
 void lw__worker_rec_free(lw_workspace *ws, lw__worker_rec *r)
@@ -322,7 +322,7 @@ static lw__worker_rec *worker_find(lw_workspace *ws, const char *sid,
     return lw__sidx_find(&ws->worker_sids, sid, len);
 }
 
-/* Room for one more worker in both parallel arrays. */
+/* Room for one more worker in the SID-ordered array. */
 static lw_result grow_workers(lw_workspace *ws)
 {
     uint32_t cap = ws->workers_cap ? ws->workers_cap * 2 : 16;
@@ -334,21 +334,20 @@ static lw_result grow_workers(lw_workspace *ws)
     if (p == NULL)
         return LW_ERR_NOMEM;
     ws->workers = p;
-    p = lw__realloc(&ws->alloc, ws->subjects, cap * sizeof *ws->subjects);
-    if (p == NULL)
-        return LW_ERR_NOMEM;
-    ws->subjects = p;
-    lw__cols_grow(ws, cap);
     ws->workers_cap = cap;
     return LW_OK;
 }
 
-/* A free worker slot, growing the slot space (and the queues' bit sets)
- * when every slot is taken. */
+/*
+ * A free worker slot, growing the slot space (the subjects, the value
+ * columns and the queues' bit sets, all indexed by slot) when every
+ * slot is taken.
+ */
 static lw_result reserve_slot(lw_workspace *ws, uint32_t *slot)
 {
     uint32_t i, words;
     uint64_t *used;
+    lw__subject *subj;
 
     for (i = 0; i < ws->slot_words; i++) {
         if (ws->slots_used[i] != UINT64_MAX) {
@@ -357,6 +356,11 @@ static lw_result reserve_slot(lw_workspace *ws, uint32_t *slot)
         }
     }
     words = ws->slot_words ? ws->slot_words * 2 : 1;
+    subj = lw__realloc(&ws->alloc, ws->subjects,
+                       (size_t)words * 64 * sizeof *subj);
+    if (subj == NULL)
+        return LW_ERR_NOMEM;
+    ws->subjects = subj;
     used = lw__realloc(&ws->alloc, ws->slots_used, words * sizeof *used);
     if (used == NULL)
         return LW_ERR_NOMEM;
@@ -365,6 +369,7 @@ static lw_result reserve_slot(lw_workspace *ws, uint32_t *slot)
     ws->slots_used = used;
     if (lw__queues_grow_bits(ws, words) != LW_OK)
         return LW_ERR_NOMEM;
+    lw__cols_grow(ws, words * 64);
     *slot = ws->slot_words * 64;
     ws->slot_words = words;
     return LW_OK;
@@ -402,12 +407,10 @@ static void worker_insert(lw_workspace *ws, lw__worker_rec *r)
     const lw__sym *name = r->snap->builtins[LW__BUILTIN_FRIENDLY_NAME];
 
     lw__ptrs_insert((void **)ws->workers, ws->nworkers, pos, r);
-    memmove(ws->subjects + pos + 1, ws->subjects + pos,
-            (ws->nworkers - pos) * sizeof *ws->subjects);
     ws->nworkers++;
-    lw__subject_set(&ws->subjects[pos], r->snap->attrs,
+    lw__subject_set(&ws->subjects[r->slot], r->snap->attrs,
                     r->snap->builtins);
-    lw__cols_insert(ws, pos);
+    lw__cols_insert(ws, r->slot);
     ws->slots_used[r->slot / 64] |= (uint64_t)1 << (r->slot % 64);
     lw__names_insert(&ws->worker_names, name->bytes, name->len, r);
     lw__sidx_insert(&ws->worker_sids, r);
@@ -940,9 +943,7 @@ static lw_result delete_locked(lw_workspace *ws, lw__worker_rec *r,
         return rc;
     pos = lw__worker_pos(ws, r);
     lw__ptrs_remove((void **)ws->workers, ws->nworkers, pos);
-    memmove(ws->subjects + pos, ws->subjects + pos + 1,
-            (ws->nworkers - pos - 1) * sizeof *ws->subjects);
-    lw__cols_remove(ws, pos);
+    lw__cols_remove(ws, r->slot);
     ws->nworkers--;
     ws->slots_used[r->slot / 64] &= ~((uint64_t)1 << (r->slot % 64));
     lw__names_remove(&ws->worker_names, name->bytes, name->len, r);

@@ -262,6 +262,22 @@ static void columns_agree(matrix *m, const lw_expr *e, const char *text,
     }
 }
 
+/* Counting the subjects of a mask agrees with the scan's positions. */
+static void masked_count_agrees(matrix *m, const lw_expr *e, size_t want)
+{
+    uint64_t used[(NSUBJ + 63) / 64 + 1] = {0};
+    uint32_t nc = make_columns(m, e, NSUBJ, 1);
+    size_t i, expect = 0;
+
+    for (i = 0; i < NSUBJ; i++)
+        if (i % 3 != 1 && i < 128)  /* one empty block, two partial */
+            used[i / 64] |= (uint64_t)1 << (i % 64);
+    for (i = 0; i < want; i++)
+        expect += (used[m->idx[i] / 64] >> (m->idx[i] % 64)) & 1;
+    assert_int_equal(lw__expr_count_masked(e, m->subj, m->cols, nc, used,
+                                           NSUBJ / 64), expect);
+}
+
 /* Scan n subjects and compare with evaluating each on its own. */
 static void scan_agrees(matrix *m, const lw_expr *e, const char *text,
                         size_t n)
@@ -271,6 +287,8 @@ static void scan_agrees(matrix *m, const lw_expr *e, const char *text,
 
     assert_int_equal(lw__expr_filter(e, m->subj, n, NULL), got);
     columns_agree(m, e, text, n, got);
+    if (n == NSUBJ)
+        masked_count_agrees(m, e, got);
     for (i = 0; i < n; i++) {
         bool want = lw__expr_eval(e, &m->subj[i]);
         bool in_scan = j < got && m->idx[j] == i;
@@ -378,6 +396,9 @@ static void test_column_keys(void **state)
     lw_symtab *t;
     lw_expr *e;
     lw__col_key keys[8];
+    char *big;
+    size_t n;
+    int i;
 
     (void)state;
     assert_int_equal(lw_symtab_create(NULL, &t), LW_OK);
@@ -388,7 +409,21 @@ static void test_column_keys(void **state)
     assert_true(has_column_key(keys, 3, "o", NULL));
     assert_true(has_column_key(keys, 3, "o", "k"));
     assert_int_equal(lw__expr_column_keys(e, keys, 1), 1);
+    assert_false(lw__expr_reads_only_columns(e));  /* sid is a built-in */
     lw_expr_free(e);
+    e = compile(t, "1 == 2");
+    assert_int_equal(lw__expr_count_masked(e, NULL, NULL, 0, NULL, 0), 0);
+    lw_expr_free(e);
+    big = malloc(4096);
+    assert_non_null(big);
+    for (i = 0, n = 0; i < 70; i++)
+        n += (size_t)snprintf(big + n, 4096 - n, "%sk%d == 1",
+                              i ? " OR " : "", i);
+    e = compile(t, big);  /* too long for the block scan */
+    assert_false(lw__expr_reads_only_columns(e));
+    assert_int_equal(lw__expr_column_keys(e, keys, 8), 0);
+    lw_expr_free(e);
+    free(big);
     lw_symtab_release(t);
 }
 
@@ -403,6 +438,7 @@ static void test_entry_arguments(void **state)
     lw_attrs *doc;
     lw__subject s, bare;
     uint32_t idx[4] = {7, 7, 7, 7};
+    const uint64_t one = 1;
     char *out = NULL;
     size_t len = 9;
     lw_error err;
@@ -428,6 +464,10 @@ static void test_entry_arguments(void **state)
     assert_int_equal(lw_expr_filter(e, NULL, 0, idx), 0);
     assert_int_equal(lw_expr_filter(e, NULL, 2, idx), 0);
     assert_int_equal(lw__expr_column_keys(NULL, NULL, 4), 0);
+    assert_false(lw__expr_reads_only_columns(NULL));
+    assert_true(lw__expr_reads_only_columns(e));
+    assert_int_equal(lw__expr_count_masked(NULL, &s, NULL, 0, &one, 1), 0);
+    assert_int_equal(lw__expr_count_masked(e, &s, NULL, 0, &one, 1), 1);
     assert_int_equal(idx[1], 7);
 
     assert_int_equal(lw__expr_explain(e, &bare, LW_EXPLAIN_TEXT, &out,

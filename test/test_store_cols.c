@@ -380,24 +380,24 @@ static void test_columns_without_memory(void **state)
     lw_expr_free(e);
     fixture_close(&f);
 
-    /* The worker array grows past 16 with a column in place. */
+    /* The slots grow past 64 with a column in place. */
     for (fail = 1; fail < 60; fail++) {
         lw_result rc;
 
-        open_levels(&f, &e, 16);
-        expect_count(&f, e, 13);
+        open_levels(&f, &e, 64);
+        expect_count(&f, e, 61);
         testalloc_fail_at(&f.ta, fail, false);
         rc = lw_worker_create(f.ws, S("late"), S("{\"level\":9}"), NULL,
                               0, NULL, NULL);
         testalloc_fail_at(&f.ta, 0, false);
         if (rc != LW_OK) {
             assert_int_equal(rc, LW_ERR_NOMEM);
-            expect_count(&f, e, 13);
+            expect_count(&f, e, 61);
             assert_int_equal(lw_worker_create(f.ws, S("late"),
                                               S("{\"level\":9}"), NULL, 0,
                                               NULL, NULL), LW_OK);
         }
-        expect_count(&f, e, 14);
+        expect_count(&f, e, 62);
         lw_expr_free(e);
         fixture_close(&f);
     }
@@ -522,6 +522,68 @@ static void test_scan_while_a_column_is_made(void **state)
     assert_int_equal(n.ta.live, 0);
 }
 
+/*
+ * Programs reading more keys than a SID-order scan gathers columns for,
+ * and more than a workspace keeps columns for: the keys left over are
+ * read from the documents.
+ */
+static void test_many_keys_in_order(void **state)
+{
+    fixture f;
+    lw_expr *e[2];
+    char text[2][400], doc[64];
+    int i, k;
+
+    (void)state;
+    fixture_open(&f);
+    for (i = 0; i < 100; i++) {
+        char name[16];
+
+        snprintf(doc, sizeof doc, "{\"k%d\":1,\"k%d\":2}", i % 20,
+                 (i + 3) % 20);
+        snprintf(name, sizeof name, "n%d", i);
+        lw_worker_release(add_worker(&f, name, doc));
+    }
+    for (k = 0; k < 2; k++) {
+        size_t n = 0;
+        int keys = k == 0 ? 12 : 20;
+
+        for (i = 0; i < keys; i++)
+            n += (size_t)snprintf(text[k] + n, sizeof text[k] - n,
+                                  "%sk%d == %d", i ? " OR " : "", i,
+                                  k + 1);
+        e[k] = compile_for(f.ws, text[k]);
+    }
+    for (i = 0; i < 2; i++) {  /* without columns, then with them */
+        for (k = 0; k < 2; k++) {
+            visit v = {e[k], 0, ""};
+            uint32_t n = 0;
+            lw_query *q;
+            lw_page *p;
+
+            assert_int_equal(lw_worker_count_matching(f.ws, e[k], &n,
+                                                      NULL), LW_OK);
+            /* k == 0: the workers with one of k0..k11 at 1; k == 1:
+             * every worker (each has a key at 2). */
+            assert_int_equal(n, k == 0 ? 60 : 100);
+            assert_int_equal(lw_worker_select(f.ws, e[k], on_match, &v,
+                                              NULL), LW_OK);
+            assert_int_equal(v.n, n);
+            assert_int_equal(lw_query_create(f.ws, &q), LW_OK);
+            assert_int_equal(lw_query_set_target_workers(q, S(text[k])),
+                             LW_OK);
+            assert_int_equal(lw_query_set_page_size(q, 1000), LW_OK);
+            assert_int_equal(lw_worker_list(f.ws, q, &p, NULL), LW_OK);
+            assert_int_equal(lw_page_count(p), n);
+            lw_page_free(p);
+            lw_query_free(q);
+        }
+    }
+    lw_expr_free(e[0]);
+    lw_expr_free(e[1]);
+    fixture_close(&f);
+}
+
 /* ---- the substring search ---------------------------------------------- */
 
 static bool plain_contains(const char *h, size_t hl, const char *n,
@@ -589,6 +651,7 @@ int main(void)
         cmocka_unit_test(test_columns_without_memory),
         cmocka_unit_test(test_columns_for_some_keys),
         cmocka_unit_test(test_scan_while_a_column_is_made),
+        cmocka_unit_test(test_many_keys_in_order),
         cmocka_unit_test(test_contains_matches_plain_search),
     };
 
