@@ -224,13 +224,67 @@ static uint32_t reverse(lw__node *nodes, uint32_t first)
     return prev;
 }
 
+/*
+ * A rough cost of testing node idx once, kept in its spare field: a
+ * substring search costs most, then a comparison of two references, a
+ * path to walk, a HAS or an IN list; AND and OR add their children up.
+ */
+static uint32_t cost(gen *g, uint32_t idx)
+{
+    lw__node *n = &g->nodes[idx];
+    uint32_t c = 0, k;
+
+    if (n->kind == LW__N_CMP) {
+        const lw__operand *l = &g->e->opds[n->lhs];
+        const lw__operand *r = &g->e->opds[n->rhs];
+
+        c = n->op == LW__OP_CONTAINS ? 8
+            : n->op == LW__OP_HAS ? 3
+            : n->op == LW__OP_IN || n->op == LW__OP_NOT_IN ? 2 : 1;
+        if (l->kind == LW__OPD_REF && r->kind == LW__OPD_REF)
+            c += 6;
+        if ((l->kind == LW__OPD_REF && l->nsteps > 1) ||
+            (r->kind == LW__OPD_REF && r->nsteps > 1))
+            c += 2;
+    } else {
+        for (k = n->first; k != LW__NONE; k = g->nodes[k].next)
+            c += cost(g, k);
+    }
+    n->spare = (uint16_t)(c < UINT16_MAX ? c : UINT16_MAX);
+    return n->spare;
+}
+
+/* Reorder up to this many children of an AND or OR, cheapest first. */
+#define ORDER_MAX 16
+
+/*
+ * The children of n in the order they are tested: cheapest first, ties
+ * in the order written.  Evaluation has no side effects and never fails,
+ * so the order changes how much work a scan does, never its result.
+ */
+static uint32_t test_order(const gen *g, const lw__node *n, uint32_t *kids)
+{
+    uint32_t k = 0, c, i;
+
+    for (c = n->first; c != LW__NONE; c = g->nodes[c].next) {
+        uint32_t at = k++;
+
+        for (i = at; i > 0 && g->nodes[kids[i - 1]].spare >
+                                  g->nodes[c].spare; i--)
+            kids[i] = kids[i - 1];
+        kids[i] = c;
+    }
+    return k;
+}
+
 /* Emit code for node idx that jumps to t when it holds, f otherwise. */
 static uint32_t emit(gen *g, uint32_t idx, uint32_t t, uint32_t f)
 {
     lw__node *n = &g->nodes[idx];
     bool and = n->kind == LW__N_AND;
     uint32_t entry = and ? t : f;
-    uint32_t last, c;
+    uint32_t kids[ORDER_MAX];
+    uint32_t last, c, k;
 
     if (n->kind == LW__N_CMP)
         return emit_cmp(g, idx, t, f);
@@ -238,6 +292,12 @@ static uint32_t emit(gen *g, uint32_t idx, uint32_t t, uint32_t f)
         return emit(g, n->first, f, t);
 
     /* Children are emitted last to first so each knows its successor. */
+    if (n->count <= ORDER_MAX) {
+        for (k = test_order(g, n, kids); k-- > 0;)
+            entry = and ? emit(g, kids[k], entry, f)
+                        : emit(g, kids[k], t, entry);
+        return entry;
+    }
     last = reverse(g->nodes, n->first);
     for (c = last; c != LW__NONE; c = g->nodes[c].next)
         entry = and ? emit(g, c, entry, f) : emit(g, c, t, entry);
@@ -272,6 +332,7 @@ static lw_result build(lw__parse *p, const char *text, uint32_t len,
     g.code = (lw__insn *)(void *)(base + l.code);
     g.ptrs = (const lw__sym **)(void *)(base + l.ptrs);
     g.nptrs = 0;
+    cost(&g, e->root);
     e->entry = emit(&g, e->root, LW__PC_TRUE, LW__PC_FALSE);
     *out = e;
     return LW_OK;

@@ -148,60 +148,67 @@ static LW__ALWAYS_INLINE bool lw__substring_w(const char *hay, size_t hlen,
 #define LW__SWAR_SEARCH 1
 
 /*
- * Eight start positions at a time (2 <= nlen): byte k of the window
- * word is position i + k, so the zero bytes of (first-byte mismatch |
- * last-byte mismatch) are the candidates.  The zero-byte test may also
- * flag a byte just above a real zero, so every candidate is compared in
- * full.  Returns the first position not covered, or SIZE_MAX on a match.
+ * Does needle (2 <= nlen) start at one of the eight positions i..i+7?
+ * Byte k of the window word is position i + k, so the zero bytes of
+ * (first-byte mismatch | last-byte mismatch) are the candidates.  The
+ * zero-byte test may also flag a byte just above a real zero, so every
+ * candidate is compared in full.
  */
-static inline size_t lw__substring_swar(const char *hay, size_t hlen,
-                                        const char *needle, size_t nlen)
+static LW__ALWAYS_INLINE bool lw__window8(const char *hay, size_t i,
+                                          const char *needle, size_t nlen,
+                                          uint64_t f, uint64_t l)
+{
+    const uint64_t ones = 0x0101010101010101u;
+    uint64_t z = (lw__load_bytes(hay + i, 8) ^ f) |
+                 (lw__load_bytes(hay + i + nlen - 1, 8) ^ l);
+    uint64_t m = (z - ones) & ~z & (ones << 7);
+
+    for (; m != 0; m &= m - 1)
+        if (memcmp(hay + i + (size_t)__builtin_ctzll(m) / 8, needle,
+                   nlen) == 0)
+            return true;
+    return false;
+}
+
+/*
+ * The search eight positions at a time, for 2 <= nlen and
+ * nlen + 7 <= hlen: windows from the start, and a last one that ends at
+ * the last position (it may overlap the one before; only whether the
+ * needle occurs matters).
+ */
+static LW__ALWAYS_INLINE bool lw__substring_swar(const char *hay,
+                                                 size_t hlen,
+                                                 const char *needle,
+                                                 size_t nlen)
 {
     const uint64_t ones = 0x0101010101010101u;
     const uint64_t f = ones * (unsigned char)needle[0];
     const uint64_t l = ones * (unsigned char)needle[nlen - 1];
-    size_t i;
+    size_t i, last = hlen - nlen - 7;
 
-    for (i = 0; i + nlen + 7 <= hlen; i += 8) {
-        uint64_t z = lw__load_bytes(hay + i, 8) ^ f;
-        uint64_t m;
-
-        z |= lw__load_bytes(hay + i + nlen - 1, 8) ^ l;
-        m = (z - ones) & ~z & (ones << 7);
-        for (; m != 0; m &= m - 1) {
-            size_t k = (size_t)__builtin_ctzll(m) / 8;
-
-            if (memcmp(hay + i + k, needle, nlen) == 0)
-                return SIZE_MAX;
-        }
-    }
-    return i;
+    for (i = 0; i < last; i += 8)
+        if (lw__window8(hay, i, needle, nlen, f, l))
+            return true;
+    return lw__window8(hay, last, needle, nlen, f, l);
 }
 #endif
 
 /*
  * Is needle (nlen bytes) a substring of hay (hlen bytes)?  Needles of 2
- * to 7 bytes are searched eight positions at a time, then covered by
- * their first and last words alone; a single byte is a memchr().
+ * to 7 bytes are searched eight positions at a time when the haystack
+ * has room for a window, else (and longer needles always) by their
+ * first and last words alone; a single byte is a memchr().
  */
-static inline bool lw__substring(const char *hay, size_t hlen,
-                                 const char *needle, size_t nlen)
+static LW__ALWAYS_INLINE bool lw__substring(const char *hay, size_t hlen,
+                                            const char *needle, size_t nlen)
 {
     if (nlen == 0)
         return true;
     if (nlen > hlen)
         return false;
 #if defined(LW__SWAR_SEARCH)
-    if (nlen >= 2 && nlen < 8) {
-        size_t i = lw__substring_swar(hay, hlen, needle, nlen);
-
-        if (i == SIZE_MAX)
-            return true;
-        hay += i;
-        hlen -= i;
-        if (nlen > hlen)
-            return false;
-    }
+    if (nlen >= 2 && nlen < 8 && nlen + 7 <= hlen)
+        return lw__substring_swar(hay, hlen, needle, nlen);
 #endif
     if (nlen >= 8)
         return lw__substring_w(hay, hlen, needle, nlen, 8, true);

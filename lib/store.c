@@ -253,6 +253,12 @@ static uint64_t splitmix(uint64_t *state)
     return z ^ (z >> 31);
 }
 
+/*
+ * len (at most LW__RANDOM_BUF) random bytes: the host's source, else the
+ * system's, asked for a buffer's worth at a time (a system call per SID
+ * would cost more than the rest of a create), else the fallback.  Called
+ * with the workspace to itself (creation, or the exclusive lock held).
+ */
 static void ws_random(lw_workspace *ws, uint8_t *buf, size_t len)
 {
     size_t i;
@@ -261,10 +267,18 @@ static void ws_random(lw_workspace *ws, uint8_t *buf, size_t len)
         ws->random(ws->random_user, buf, len);
         return;
     }
-    if (getrandom(buf, len, 0) == (ssize_t)len)
-        return;
-    for (i = 0; i < len; i++)
-        buf[i] = (uint8_t)splitmix(&ws->rng_state);
+    if (ws->random_left < len) {
+        if (getrandom(ws->random_buf, sizeof ws->random_buf, 0) !=
+            (ssize_t)sizeof ws->random_buf) {
+            for (i = 0; i < len; i++)
+                buf[i] = (uint8_t)splitmix(&ws->rng_state);
+            return;
+        }
+        ws->random_left = sizeof ws->random_buf;
+    }
+    memcpy(buf, ws->random_buf + sizeof ws->random_buf - ws->random_left,
+           len);
+    ws->random_left -= (uint32_t)len;
 }
 
 void lw__ws_new_sid(lw_workspace *ws, const char *prefix, char *out)

@@ -17,6 +17,9 @@
 
 #define BASE_URL_MAX 256
 
+/* System random bytes fetched at once (getrandom() never splits 256). */
+#define LW__RANDOM_BUF 256
+
 /* At most this many keys get a value column per workspace. */
 #define LW__COLS_MAX 16
 
@@ -197,6 +200,8 @@ struct lw_workspace {
     lw_random_fn random;
     void *random_user;
     uint64_t rng_state;  /* fallback generator */
+    uint8_t random_buf[LW__RANDOM_BUF];  /* system bytes not used yet: */
+    uint32_t random_left;                /* the last random_left of them */
 
     /* guarded by lock */
     lw_event_fn on_event;
