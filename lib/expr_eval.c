@@ -624,6 +624,44 @@ static uint64_t mask_col(const lw__insn *test, const lw__val *col,
         r |= (uint64_t)check(CODE, in, vals[j]) << j;                      \
     }
 
+/* How many subjects ahead a column scan fetches strings' bytes. */
+#define AHEAD 8
+
+/* The next subject of *ahead: fetch its string's bytes. */
+static ALWAYS_INLINE void fetch_next(const lw__val *col, uint64_t *ahead)
+{
+    unsigned k;
+
+    if (*ahead == 0)
+        return;
+    k = next_bit(ahead);
+    if (col[k].tag == LW__STR)
+        PREFETCH(col[k].u.s);
+}
+
+/*
+ * CONTAINS on a column of the tested values ("contact.uri"): each
+ * string's bytes are fetched AHEAD subjects before they are searched.
+ */
+static uint64_t mask_contains_col(const lw__insn *in, const lw__val *col,
+                                  uint64_t bits)
+{
+    const lw__sym *x = in->sym;
+    uint64_t ahead = bits, r = 0;
+    unsigned i;
+
+    for (i = 0; i < AHEAD; i++)
+        fetch_next(col, &ahead);
+    while (bits) {
+        unsigned j = next_bit(&bits);
+
+        fetch_next(col, &ahead);
+        r |= (uint64_t)(col[j].tag == LW__STR &&
+                        contains_str(&col[j], x)) << j;
+    }
+    return r;
+}
+
 /*
  * Tests that follow pointers from the subject's value (further steps, a
  * string's bytes) first resolve every subject's value and prefetch what
@@ -632,10 +670,10 @@ static uint64_t mask_col(const lw__insn *test, const lw__val *col,
  */
 static uint64_t mask_two_phase(const lw_expr *e, const lw__insn *in,
                                const lw__subject *s, const lw__val *col,
-                               bool whole, uint64_t bits, uint32_t *hints)
+                               uint64_t bits, uint32_t *hints)
 {
     const lw__val *vals[64];
-    uint32_t nsteps = whole ? 0 : in->nsteps;
+    uint32_t nsteps = in->nsteps;
     const lw__step *next = nsteps > 0 ? &e->steps[in->step0] : NULL;
     bool one_key = nsteps == 1 && next->key != NULL;
     uint32_t h = hints[in->slot], h2 = one_key ? hints[next->slot] : 0;
@@ -687,10 +725,12 @@ static uint64_t mask_test(const lw_expr *e, const lw__insn *in,
     uint64_t r = 0;
 
     if (in->code != LW__I_GENERIC && in->builtin < 0) {
-        if (cr->whole && in->code != LW__I_CONTAINS_STR)
-            return mask_col(in, col, bits, cr->kind);
+        if (cr->whole)
+            return in->code == LW__I_CONTAINS_STR
+                       ? mask_contains_col(in, col, bits)
+                       : mask_col(in, col, bits, cr->kind);
         if (in->nsteps > 0 || in->code == LW__I_CONTAINS_STR)
-            return mask_two_phase(e, in, s, col, cr->whole, bits, hints);
+            return mask_two_phase(e, in, s, col, bits, hints);
         return mask_plain(in, s, bits, &hints[in->slot]);
     }
     while (bits) {
