@@ -2,7 +2,7 @@
  * test_store_threads.c - several threads hammer one worker and many
  * workers while others read: no update is lost (each worker's final
  * version equals its successful updates) and every refusal is the
- * in-progress conflict.
+ * in-progress conflict; scans make value columns while a writer runs.
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -224,12 +224,139 @@ static void test_concurrent_creates(void **state)
     lw_workspace_free(s.ws);
 }
 
+/*
+ * Scans on several threads make value columns while a writer updates,
+ * creates and deletes workers: every scan sees each base worker with a
+ * value of 1 or 2 under every key, and the extra workers with none.
+ */
+#define BASE 200
+#define KEYS 10
+
+typedef struct scan_shared {
+    lw_workspace *ws;
+    char sids[BASE][40];
+    atomic_bool stop;
+    atomic_long scans;
+    atomic_long wrong;
+} scan_shared;
+
+typedef struct scan_arg {
+    scan_shared *s;
+    int id;
+} scan_arg;
+
+static void scan_doc(char *buf, size_t size, int v)
+{
+    size_t n = (size_t)snprintf(buf, size, "{\"g\":%d", v);
+    int k;
+
+    for (k = 0; k < KEYS; k++)
+        n += (size_t)snprintf(buf + n, size - n, ",\"k%d\":%d", k, v);
+    snprintf(buf + n, size - n, "}");
+}
+
+static void *scanner(void *p)
+{
+    scan_arg *a = p;
+    scan_shared *s = a->s;
+    lw_symtab *t = lw_workspace_symtab(s->ws);
+    int round = 0;
+
+    while (!atomic_load(&s->stop) || round < 20) {
+        char text[64];
+        lw_expr *e;
+        uint32_t n = 0;
+        int k = (round++ * 3 + a->id) % (KEYS + 1);
+
+        if (k == KEYS)
+            snprintf(text, sizeof text, "g == 3");
+        else
+            snprintf(text, sizeof text, "k%d == 1 OR k%d == 2", k, k);
+        if (lw_expr_compile(t, S(text), &e, NULL) != LW_OK ||
+            lw_worker_count_matching(s->ws, e, &n, NULL) != LW_OK ||
+            n != (k == KEYS ? 0u : BASE))
+            atomic_fetch_add(&s->wrong, 1);
+        atomic_fetch_add(&s->scans, 1);
+        lw_expr_free(e);
+    }
+    return NULL;
+}
+
+static void *scan_writer(void *p)
+{
+    scan_shared *s = p;
+    char doc[256];
+    int j;
+
+    for (j = 0; j < 600; j++) {
+        lw_worker_changes *c;
+        lw_worker *w = NULL;
+        char name[16];
+
+        scan_doc(doc, sizeof doc, 1 + j % 2);
+        if (lw_worker_changes_create(s->ws, &c) != LW_OK ||
+            lw_worker_changes_set_attributes(c, S(doc)) != LW_OK ||
+            lw_worker_update(s->ws, S(s->sids[j % BASE]), c, NULL,
+                             NULL) != LW_OK)
+            atomic_fetch_add(&s->wrong, 1);
+        lw_worker_changes_free(c);
+        snprintf(name, sizeof name, "x%d", j);
+        if (lw_worker_create(s->ws, S(name), NULL, 0, NULL, 0, &w,
+                             NULL) != LW_OK ||
+            (j % 2 == 0 && lw_worker_delete(s->ws, S(lw_worker_sid(w)),
+                                            LW_VERSION_ANY, NULL) != LW_OK))
+            atomic_fetch_add(&s->wrong, 1);
+        lw_worker_release(w);
+        if (j % 200 == 199)
+            lw_workspace_trim(s->ws);
+    }
+    atomic_store(&s->stop, true);
+    return NULL;
+}
+
+static void test_concurrent_scans(void **state)
+{
+    static scan_shared s;
+    pthread_t th[THREADS], wr;
+    scan_arg args[THREADS];
+    char doc[256], name[16];
+    int i;
+
+    (void)state;
+    memset(&s, 0, sizeof s);
+    assert_int_equal(lw_workspace_create(NULL, &s.ws, NULL), LW_OK);
+    for (i = 0; i < BASE; i++) {
+        lw_worker *w;
+
+        scan_doc(doc, sizeof doc, 1 + i % 2);
+        snprintf(name, sizeof name, "b%d", i);
+        assert_int_equal(lw_worker_create(s.ws, S(name), S(doc), NULL, 0,
+                                          &w, NULL), LW_OK);
+        strcpy(s.sids[i], lw_worker_sid(w));
+        lw_worker_release(w);
+    }
+    for (i = 0; i < THREADS - 1; i++) {
+        args[i].s = &s;
+        args[i].id = i;
+        assert_int_equal(pthread_create(&th[i], NULL, scanner, &args[i]),
+                         0);
+    }
+    assert_int_equal(pthread_create(&wr, NULL, scan_writer, &s), 0);
+    pthread_join(wr, NULL);
+    for (i = 0; i < THREADS - 1; i++)
+        pthread_join(th[i], NULL);
+    assert_int_equal(atomic_load(&s.wrong), 0);
+    assert_true(atomic_load(&s.scans) >= 60);
+    lw_workspace_free(s.ws);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hammer_one_worker),
         cmocka_unit_test(test_hammer_many_workers),
         cmocka_unit_test(test_concurrent_creates),
+        cmocka_unit_test(test_concurrent_scans),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
