@@ -966,8 +966,8 @@ size_t lw__expr_count_masked(const lw_expr *e, const lw__subject *subjects,
                              const lw__column *cols, uint32_t ncols,
                              const uint64_t *used, size_t words)
 {
-    if (e == NULL || e->entry == LW__PC_FALSE)
-        return 0;
+    if (e == NULL || e->entry == LW__PC_FALSE || words == 0)
+        return 0;  /* no slots yet: subjects may be NULL */
     return filter(e, subjects, cols, ncols, 0, words * 64, used, NULL);
 }
 

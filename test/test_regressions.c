@@ -118,11 +118,41 @@ static void test_queue_expression_nul_refused(void **state)
     lw_workspace_free(ws);
 }
 
+/*
+ * Found by fuzz_store: counting the workers of a workspace that never
+ * had one offset its (NULL) slot array, undefined behaviour that clang's
+ * UBSan reports (gcc's does not check it); the count itself was right.
+ * The fuzzer's input is kept as test/fuzz/corpus/store/count_empty.bin,
+ * which `make fuzz` replays under clang first.
+ */
+static void test_count_before_any_worker(void **state)
+{
+    lw_workspace *ws;
+    lw_expr *e;
+    uint32_t n = 7;
+
+    (void)state;
+    assert_int_equal(lw_workspace_create(NULL, &ws, NULL), LW_OK);
+    assert_int_equal(lw_expr_compile(lw_workspace_symtab(ws),
+                                     S("level > 3"), &e, NULL), LW_OK);
+    assert_int_equal(lw_worker_count_matching(ws, e, &n, NULL), LW_OK);
+    assert_int_equal(n, 0);
+    lw_expr_free(e);
+    assert_int_equal(lw_expr_compile(lw_workspace_symtab(ws), S("1 == 1"),
+                                     &e, NULL), LW_OK);
+    n = 7;
+    assert_int_equal(lw_worker_count_matching(ws, e, &n, NULL), LW_OK);
+    assert_int_equal(n, 0);
+    lw_expr_free(e);
+    lw_workspace_free(ws);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_queue_retarget_keeps_name_index),
         cmocka_unit_test(test_queue_expression_nul_refused),
+        cmocka_unit_test(test_count_before_any_worker),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -236,6 +236,7 @@ static void check_queue(const model *m, int qi)
     lw_expr *e = NULL;
     lw_query *q;
     lw_page *p = NULL;
+    uint32_t count = 0;
     int i, want = 0;
 
     if (lw_expr_compile(lw_workspace_symtab(m->ws), text, strlen(text), &e,
@@ -262,6 +263,11 @@ static void check_queue(const model *m, int qi)
     }
     if (lw_page_count(p) != (size_t)want)
         fail("a queue lists a worker that is not in the model");
+    /* The scan (value columns made here are kept current by the next
+     * operations) counts what the list holds. */
+    if (lw_worker_count_matching(m->ws, e, &count, NULL) != LW_OK ||
+        count != (uint32_t)want)
+        fail("counting a queue's expression");
     lw_page_free(p);
     lw_query_free(q);
     lw_expr_free(e);
