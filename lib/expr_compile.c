@@ -143,8 +143,10 @@ static void specialise(gen *g, lw__insn *in, lw__op op, const lw__operand *c)
         in->code = LW__I_REL_NUM;
     else if (op == LW__OP_HAS && str)
         in->code = LW__I_HAS_STR;
-    else if (op == LW__OP_CONTAINS && str)
+    else if (op == LW__OP_CONTAINS && str) {
         in->code = LW__I_CONTAINS_STR;
+        in->pairs = lw__pair_sig(v->u.s->bytes, v->u.s->len);
+    }
     else if ((op == LW__OP_IN || op == LW__OP_NOT_IN) && strs)
         in->code = op == LW__OP_IN ? LW__I_IN_STRS : LW__I_NOT_IN_STRS;
 

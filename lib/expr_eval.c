@@ -5,7 +5,7 @@
  */
 #include <string.h>
 
-#include "expr_impl.h"
+#include "expr_search.h"
 
 #define ALWAYS_INLINE LW__ALWAYS_INLINE
 
@@ -624,40 +624,42 @@ static uint64_t mask_col(const lw__insn *test, const lw__val *col,
         r |= (uint64_t)check(CODE, in, vals[j]) << j;                      \
     }
 
-/* How many subjects ahead a column scan fetches strings' bytes. */
+/* How many candidates ahead a column scan fetches strings' bytes. */
 #define AHEAD 8
 
-/* The next subject of *ahead: fetch its string's bytes. */
-static ALWAYS_INLINE void fetch_next(const lw__val *col, uint64_t *ahead)
-{
-    unsigned k;
-
-    if (*ahead == 0)
-        return;
-    k = next_bit(ahead);
-    if (col[k].tag == LW__STR)
-        PREFETCH(col[k].u.s);
-}
-
 /*
- * CONTAINS on a column of the tested values ("contact.uri"): each
- * string's bytes are fetched AHEAD subjects before they are searched.
+ * CONTAINS on a column of the tested values ("contact.uri"): strings
+ * whose byte pairs do not cover the needle's are false without being
+ * read; the others, the candidates, are searched with the bytes of the
+ * candidate AHEAD places on already being fetched.  Kept out of line:
+ * its search, inlined here, would crowd the block scan's other loops.
  */
-static uint64_t mask_contains_col(const lw__insn *in, const lw__val *col,
-                                  uint64_t bits)
+static LW__NOINLINE uint64_t mask_contains_col(const lw__insn *in,
+                                               const lw__val *col,
+                                               uint64_t bits)
 {
     const lw__sym *x = in->sym;
-    uint64_t ahead = bits, r = 0;
-    unsigned i;
+    const uint32_t need = in->pairs;
+    uint8_t cand[64];
+    unsigned n = 0, i;
+    uint64_t r = 0;
 
-    for (i = 0; i < AHEAD; i++)
-        fetch_next(col, &ahead);
     while (bits) {
         unsigned j = next_bit(&bits);
 
-        fetch_next(col, &ahead);
-        r |= (uint64_t)(col[j].tag == LW__STR &&
-                        contains_str(&col[j], x)) << j;
+        if (col[j].tag == LW__STR && (col[j].n & need) == need) {
+            if (n < AHEAD)
+                PREFETCH(col[j].u.s);
+            cand[n++] = (uint8_t)j;
+        }
+    }
+    for (i = 0; i < n; i++) {
+        const lw__sym *h = col[cand[i]].u.s;
+
+        if (i + AHEAD < n)
+            PREFETCH(col[cand[i + AHEAD]].u.s);
+        r |= (uint64_t)lw__substring_inline(h->bytes, h->len, x->bytes,
+                                            x->len) << cand[i];
     }
     return r;
 }
@@ -1029,6 +1031,8 @@ void lw__col_value(const lw__val *v, lw__val *out)
     }
     *out = *v;
     out->spare = v->tag == LW__ARR ? array_sig(v) : 0;
+    if (v->tag == LW__STR)
+        out->n = lw__pair_sig(v->u.s->bytes, v->u.s->len);
 }
 
 /* ---- public entry points ------------------------------------------------ */

@@ -92,8 +92,10 @@ void lw__format_double(double d, char *buf, size_t size);
 
 #if defined(__GNUC__)
 #define LW__ALWAYS_INLINE inline __attribute__((always_inline))
+#define LW__NOINLINE __attribute__((noinline))
 #else
 #define LW__ALWAYS_INLINE inline
+#define LW__NOINLINE
 #endif
 
 /* Is needle (nlen bytes) a substring of hay (hlen bytes)? */
@@ -264,6 +266,7 @@ typedef struct lw__insn {
     uint32_t nset;      /* IN_STRS / NOT_IN_STRS */
     uint32_t node;      /* the CMP node this test comes from */
     uint32_t own;       /* references the program holds on key */
+    uint32_t pairs;     /* CONTAINS_STR: lw__pair_sig() of sym */
     const lw__sym *sym; /* string constant */
     const lw__sym *const *set;  /* sorted string constants */
     lw__num num;        /* number constant */

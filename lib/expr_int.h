@@ -58,7 +58,9 @@ size_t lw__expr_filter(const lw_expr *e, const lw__subject *subjects,
  * has tag LW__COL_MISSING (and a zero payload).  An array's copy
  * carries in spare the signature of its string elements (the OR of
  * lw__col_sig() over them), so a HAS test can skip most arrays that do
- * not hold its string without reading their elements.
+ * not hold its string without reading their elements.  A string's copy
+ * carries in n the set of its byte pairs (lw__pair_sig()), so CONTAINS
+ * reads only the strings that hold every pair of its needle.
  */
 #define LW__COL_MISSING 0xFFu
 
@@ -79,6 +81,26 @@ static inline unsigned lw__col_tag(const lw__val *v)
 static inline uint16_t lw__col_sig(const lw__sym *s)
 {
     return (uint16_t)(1u << (s->hash >> 28));
+}
+
+/*
+ * The byte pairs of s[0, len) as a 32-bit set: bit h(a, b) for each two
+ * adjacent bytes a, b.  A string can contain a needle only when its set
+ * holds every bit of the needle's set (the empty set for needles of
+ * fewer than two bytes).
+ */
+static inline uint32_t lw__pair_sig(const char *s, size_t len)
+{
+    uint32_t sig = 0;
+    size_t i;
+
+    for (i = 0; i + 1 < len; i++) {
+        uint32_t pair = (uint32_t)(unsigned char)s[i] << 8 |
+                        (unsigned char)s[i + 1];
+
+        sig |= 1u << ((pair * 0x9E3779B1u) >> 27);
+    }
+    return sig;
 }
 
 /* The column copy of v (NULL: missing) into *out. */

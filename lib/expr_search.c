@@ -5,7 +5,7 @@
  */
 #include <string.h>
 
-#include "expr_impl.h"
+#include "expr_search.h"
 
 /* w (1, 2, 4 or 8) bytes at p as an integer, for equality tests only. */
 static LW__ALWAYS_INLINE uint64_t load_bytes(const char *p, size_t w)
@@ -54,55 +54,6 @@ static LW__ALWAYS_INLINE bool substring_w(const char *hay, size_t hlen,
     return false;
 }
 
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && \
-    defined(__GNUC__)
-#define SWAR_SEARCH 1
-
-/*
- * Does needle (2 <= nlen) start at one of the eight positions i..i+7?
- * Byte k of the window word is position i + k, so the zero bytes of
- * (first-byte mismatch | last-byte mismatch) are the candidates.  The
- * zero-byte test may also flag a byte just above a real zero, so every
- * candidate is compared in full.
- */
-static LW__ALWAYS_INLINE bool window8(const char *hay, size_t i,
-                                          const char *needle, size_t nlen,
-                                          uint64_t f, uint64_t l)
-{
-    const uint64_t ones = 0x0101010101010101u;
-    uint64_t z = (load_bytes(hay + i, 8) ^ f) |
-                 (load_bytes(hay + i + nlen - 1, 8) ^ l);
-    uint64_t m = (z - ones) & ~z & (ones << 7);
-
-    for (; m != 0; m &= m - 1)
-        if (memcmp(hay + i + (size_t)__builtin_ctzll(m) / 8, needle,
-                   nlen) == 0)
-            return true;
-    return false;
-}
-
-/*
- * The search eight positions at a time, for 2 <= nlen and
- * nlen + 7 <= hlen: windows from the start, and a last one that ends at
- * the last position (it may overlap the one before; only whether the
- * needle occurs matters).
- */
-static LW__ALWAYS_INLINE bool substring_swar(const char *hay,
-                                                 size_t hlen,
-                                                 const char *needle,
-                                                 size_t nlen)
-{
-    const uint64_t ones = 0x0101010101010101u;
-    const uint64_t f = ones * (unsigned char)needle[0];
-    const uint64_t l = ones * (unsigned char)needle[nlen - 1];
-    size_t i, last = hlen - nlen - 7;
-
-    for (i = 0; i < last; i += 8)
-        if (window8(hay, i, needle, nlen, f, l))
-            return true;
-    return window8(hay, last, needle, nlen, f, l);
-}
-#endif
 
 /*
  * Is needle (nlen bytes) a substring of hay (hlen bytes)?  Needles of 2
@@ -117,9 +68,9 @@ bool lw__substring(const char *hay, size_t hlen, const char *needle,
         return true;
     if (nlen > hlen)
         return false;
-#if defined(SWAR_SEARCH)
+#if defined(LW__SWAR_SEARCH)
     if (nlen >= 2 && nlen < 8 && nlen + 7 <= hlen)
-        return substring_swar(hay, hlen, needle, nlen);
+        return lw__substring_swar(hay, hlen, needle, nlen);
 #endif
     if (nlen >= 8)
         return substring_w(hay, hlen, needle, nlen, 8, true);

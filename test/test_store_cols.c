@@ -2,7 +2,8 @@
  * test_store_cols.c - scans that read value columns agree with one
  * evaluation per worker, through random creates, updates and deletes,
  * documents of every value type, the column limit, trimming and
- * allocation failures; and the substring search against a plain one.
+ * allocation failures; and the substring search against a plain one,
+ * for one document and for a column scan.
  */
 #include "store_fixture.h"
 
@@ -643,6 +644,83 @@ static void test_contains_matches_plain_search(void **state)
     lw_symtab_release(t);
 }
 
+/* Text from pieces of one to three bytes, high bytes included. */
+static size_t random_utf8(char *buf, size_t pieces)
+{
+    static const char *const alphabet[] = {
+        "a", "b", "W", "1", "@", "\xc3\xa9", "\xc3\xbf", "\xe2\x82\xac",
+        "\x7f", "\xc2\x80",
+    };
+    size_t i, len = 0;
+
+    for (i = 0; i < pieces; i++) {
+        const char *p = alphabet[pick(sizeof alphabet / sizeof *alphabet)];
+
+        memcpy(buf + len, p, strlen(p));
+        len += strlen(p);
+    }
+    buf[len] = '\0';
+    return len;
+}
+
+/*
+ * CONTAINS through a column (byte pairs first, then the search) counts
+ * what a plain search counts, for needles cut from the workers' strings
+ * and made up, over strings with bytes above 0x7f.
+ */
+static void test_column_contains_matches_plain_search(void **state)
+{
+    enum { N = 150, ROUNDS = 600 };
+    static char hay[N][80];
+    size_t hl[N], i;
+    fixture f;
+    int round;
+
+    (void)state;
+    fixture_open(&f);
+    for (i = 0; i < N; i++) {
+        char name[16], doc[128];
+
+        hl[i] = random_utf8(hay[i], pick(24));
+        snprintf(name, sizeof name, "w%zu", i);
+        snprintf(doc, sizeof doc, "{\"s\":\"%.72s\"}", hay[i]);
+        lw_worker_release(add_worker(&f, name, doc));
+    }
+    for (round = 0; round < ROUNDS; round++) {
+        char needle[64], expr[96];
+        size_t nl, want = 0;
+        lw_expr *e;
+
+        if (pick(2) == 0) {
+            size_t w = pick(N), at, len;
+
+            at = hl[w] > 0 ? pick((unsigned)hl[w]) : 0;
+            len = pick((unsigned)(hl[w] - at + 1));
+            /* whole characters only: the expression must be UTF-8 */
+            while (at > 0 && (hay[w][at] & 0xc0) == 0x80) {
+                at--;
+                len++;
+            }
+            while ((hay[w][at + len] & 0xc0) == 0x80)
+                len++;
+            memcpy(needle, hay[w] + at, len);
+            nl = len;
+            needle[nl] = '\0';
+        } else {
+            nl = random_utf8(needle, 1 + pick(4));
+        }
+        if (memchr(needle, '\'', nl) != NULL)
+            continue;
+        for (i = 0; i < N; i++)
+            want += plain_contains(hay[i], hl[i], needle, nl);
+        snprintf(expr, sizeof expr, "s CONTAINS '%s'", needle);
+        e = compile_for(f.ws, expr);
+        count_is(f.ws, e, (uint32_t)want);
+        lw_expr_free(e);
+    }
+    fixture_close(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -653,6 +731,7 @@ int main(void)
         cmocka_unit_test(test_scan_while_a_column_is_made),
         cmocka_unit_test(test_many_keys_in_order),
         cmocka_unit_test(test_contains_matches_plain_search),
+        cmocka_unit_test(test_column_contains_matches_plain_search),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
