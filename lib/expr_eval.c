@@ -461,10 +461,13 @@ static ALWAYS_INLINE bool str_test(const lw__val *c, const lw__sym *const *k,
 #define MASK_LOOP(EXPR)                                                    \
     do {                                                                   \
         if (bits == UINT64_MAX) {                                          \
-            for (j = 0; j < 64; j++) {                                     \
+            for (j = 0; j < 64; j += 2) {                                  \
                 const lw__val *c = &col[j];                                \
+                uint64_t two = (uint64_t)(EXPR);                           \
                                                                            \
-                r |= (uint64_t)(EXPR) << j;                                \
+                c = &col[j + 1];                                           \
+                two |= (uint64_t)(EXPR) << 1;                              \
+                r |= two << j;                                             \
             }                                                              \
             return r;                                                      \
         }                                                                  \
