@@ -27,7 +27,10 @@ static lw_result conv_value(builder *b, const cJSON *item, lw__val *out);
 
 /* ---- release ------------------------------------------------------------ */
 
-/* Drop the references a (possibly partly built) value holds. */
+/*
+ * Drop the references a (possibly partly built) value holds; the caller
+ * holds the table's lock.
+ */
 static void release_value(lw_symtab *t, const lw__val *v)
 {
     const lw__sym *const *keys;
@@ -35,7 +38,7 @@ static void release_value(lw_symtab *t, const lw__val *v)
 
     switch (v->tag) {
     case LW__STR:
-        lw__sym_release(t, v->u.s);
+        lw__sym_release_locked(t, v->u.s);
         break;
     case LW__ARR:
         for (i = 0; i < v->n; i++)
@@ -44,7 +47,7 @@ static void release_value(lw_symtab *t, const lw__val *v)
     case LW__OBJ:
         keys = lw__obj_keys(v);
         for (i = 0; i < v->n; i++) {
-            lw__sym_release(t, keys[i]);
+            lw__sym_release_locked(t, keys[i]);
             release_value(t, &v->u.items[i]);
         }
         break;
@@ -116,7 +119,7 @@ static lw_result conv_string(builder *b, const char *s, lw__val *out)
 {
     const lw__sym *sym;
 
-    if (lw__sym_intern(b->syms, s, strlen(s), &sym) != LW_OK)
+    if (lw__sym_intern_locked(b->syms, s, strlen(s), &sym) != LW_OK)
         return LW_ERR_NOMEM;
     out->tag = LW__STR;
     out->u.s = sym;
@@ -208,9 +211,10 @@ static lw_result members_intern(members *mb, builder *b, const cJSON *obj)
     for (c = obj->child; c != NULL; c = c->next, i++) {
         const char *k = c->string;
 
-        if (lw__sym_intern(b->syms, k, strlen(k), &mb->keys[i]) != LW_OK) {
+        if (lw__sym_intern_locked(b->syms, k, strlen(k), &mb->keys[i]) !=
+            LW_OK) {
             while (i > 0)
-                lw__sym_release(b->syms, mb->keys[--i]);
+                lw__sym_release_locked(b->syms, mb->keys[--i]);
             return LW_ERR_NOMEM;
         }
     }
@@ -251,7 +255,7 @@ static void members_place(members *mb, builder *b, const lw__sym **kv)
         if (kv[mb->slot[i]] == NULL)
             kv[mb->slot[i]] = mb->keys[i];
         else
-            lw__sym_release(b->syms, mb->keys[i]);
+            lw__sym_release_locked(b->syms, mb->keys[i]);
     }
 }
 
@@ -352,15 +356,20 @@ static lw_result build(lw_symtab *syms, const cJSON *tree, const char *text,
     if (doc == NULL)
         return LW_ERR_NOMEM;
 
+    /* One lock round trip for every key and string of the document. */
     b = (builder){syms, alloc, (char *)(doc + 1), nums, nnums, 0};
+    lw__symtab_lock(syms);
     rc = conv_object(&b, tree, &doc->root);
     if (rc == LW_OK && b.next_num != nnums)
         rc = LW_ERR_SYNTAX;
+    lw__symtab_unlock(syms);
     if (rc == LW_OK)
         rc = lw__shape_intern(syms, lw__obj_keys(&doc->root), doc->root.n,
                               &doc->shape);
     if (rc != LW_OK) {
+        lw__symtab_lock(syms);
         release_value(syms, &doc->root);
+        lw__symtab_unlock(syms);
         lw__free(alloc, doc);
         return rc;
     }
@@ -471,7 +480,9 @@ void lw_attrs_release(lw_attrs *doc)
         return;
     syms = doc->syms;
     lw__shape_release(syms, doc->shape);
+    lw__symtab_lock(syms);
     release_value(syms, &doc->root);
+    lw__symtab_unlock(syms);
     lw__free(lw__symtab_alloc(syms), doc);
     lw_symtab_release(syms);
 }

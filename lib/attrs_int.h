@@ -139,6 +139,16 @@ lw_result lw__sym_intern(lw_symtab *t, const char *s, size_t len,
 void lw__sym_retain(lw_symtab *t, const lw__sym *s);
 /* Drop one reference; the last removes the string.  NULL is ignored. */
 void lw__sym_release(lw_symtab *t, const lw__sym *s);
+/*
+ * The table's lock, held across many of the calls below to pay for it
+ * once: between lw__symtab_lock() and lw__symtab_unlock() only the
+ * _locked variants may be called.
+ */
+void lw__symtab_lock(lw_symtab *t);
+void lw__symtab_unlock(lw_symtab *t);
+lw_result lw__sym_intern_locked(lw_symtab *t, const char *s, size_t len,
+                                const lw__sym **out);
+void lw__sym_release_locked(lw_symtab *t, const lw__sym *s);
 /* The interned string equal to s, without taking a reference, or NULL. */
 const lw__sym *lw__sym_find(lw_symtab *t, const char *s, size_t len);
 /*

@@ -230,30 +230,44 @@ size_t lw__symtab_memory(lw_symtab *t)
 
 /* ---- symbols ------------------------------------------------------------ */
 
-lw_result lw__sym_intern(lw_symtab *t, const char *s, size_t len,
-                         const lw__sym **out)
+void lw__symtab_lock(lw_symtab *t)
+{
+    pthread_mutex_lock(&t->lock);
+}
+
+void lw__symtab_unlock(lw_symtab *t)
+{
+    pthread_mutex_unlock(&t->lock);
+}
+
+lw_result lw__sym_intern_locked(lw_symtab *t, const char *s, size_t len,
+                                const lw__sym **out)
 {
     uint32_t hash = lw__hash(s, len);
-    lw_result rc = LW_OK;
-    lw__sym *p;
+    lw__sym *p = chain_find(t, hash, s, len);
 
-    pthread_mutex_lock(&t->lock);
-    p = chain_find(t, hash, s, len);
     if (p != NULL) {
         /* A count that would wrap is refused like memory that ran out. */
         if (p->refs == UINT32_MAX)
-            rc = LW_ERR_NOMEM;
-        else
-            p->refs++;
+            return LW_ERR_NOMEM;
+        p->refs++;
     } else {
         p = sym_new(t, hash, s, len);
         if (p == NULL)
-            rc = LW_ERR_NOMEM;
+            return LW_ERR_NOMEM;
     }
-    pthread_mutex_unlock(&t->lock);
+    *out = p;
+    return LW_OK;
+}
 
-    if (rc == LW_OK)
-        *out = p;
+lw_result lw__sym_intern(lw_symtab *t, const char *s, size_t len,
+                         const lw__sym **out)
+{
+    lw_result rc;
+
+    pthread_mutex_lock(&t->lock);
+    rc = lw__sym_intern_locked(t, s, len, out);
+    pthread_mutex_unlock(&t->lock);
     return rc;
 }
 
@@ -266,15 +280,20 @@ void lw__sym_retain(lw_symtab *t, const lw__sym *s)
     pthread_mutex_unlock(&t->lock);
 }
 
-void lw__sym_release(lw_symtab *t, const lw__sym *s)
+void lw__sym_release_locked(lw_symtab *t, const lw__sym *s)
 {
     lw__sym *p = (lw__sym *)(uintptr_t)s;
 
+    if (s != NULL && --p->refs == 0)
+        sym_unlink(t, p);
+}
+
+void lw__sym_release(lw_symtab *t, const lw__sym *s)
+{
     if (s == NULL)
         return;
     pthread_mutex_lock(&t->lock);
-    if (--p->refs == 0)
-        sym_unlink(t, p);
+    lw__sym_release_locked(t, s);
     pthread_mutex_unlock(&t->lock);
 }
 
