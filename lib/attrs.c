@@ -431,7 +431,7 @@ lw_result lw_attrs_parse(lw_symtab *syms, const char *text, size_t len,
 {
     size_t limit = max_bytes ? max_bytes : LW_ATTRS_DEFAULT_MAX_BYTES;
     const lw_allocator *alloc;
-    lw__val *nums = NULL;
+    lw__val small[16], *nums = small;
     size_t nnums = 0, arena;
     lw_result rc;
     char *block, *copy;
@@ -454,11 +454,13 @@ lw_result lw_attrs_parse(lw_symtab *syms, const char *text, size_t len,
     copy = block + arena;
     memcpy(copy, text, len);
     copy[len] = '\0';
-    rc = lw__attrs_scan(text, len, copy, alloc, &nums, &nnums, err);
+    rc = lw__attrs_scan(text, len, copy, alloc, small,
+                        sizeof small / sizeof *small, &nums, &nnums, err);
     if (rc == LW_OK)
         rc = parse_tree(syms, text, len, copy, arena, nums, nnums, out,
                         err);
-    lw__free(alloc, nums);
+    if (nums != small)
+        lw__free(alloc, nums);
     lw__free(alloc, block);
     return rc;
 }

@@ -2,6 +2,7 @@
  * attrs_scan.c - strict RFC 8259 validation of attribute text, with byte
  * offsets in every message, and exact reading of its numbers.
  */
+#include <float.h>
 #include <locale.h>
 #include <math.h>
 #include <pthread.h>
@@ -17,6 +18,7 @@ typedef struct scanner {
     char *copy;              /* the text given to cJSON */
     const lw_allocator *alloc;
     lw__val *nums;           /* number values in document order */
+    lw__val *small;          /* the caller's array, nums until it fills */
     size_t nnums;
     size_t cap;
     lw_error *err;
@@ -144,14 +146,72 @@ static bool read_int(const char *p, size_t n, int64_t *out)
 }
 
 /*
+ * The nearest double of a valid number token whose digits, read as one
+ * integer, stay within 2^53 and whose decimal exponent is within 22 of
+ * it: both are then exact doubles and one multiplication or division
+ * rounds correctly (Clinger's fast path).  False for any other token.
+ */
+static bool fast_double(const char *p, size_t n, double *out)
+{
+    static const double pow10[23] = {
+        1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    };
+    const uint64_t max = (uint64_t)1 << 53;
+    bool neg = p[0] == '-', eneg = false;
+    uint64_t m = 0;
+    long exp10 = 0, e = 0;
+    size_t i = neg;
+    double d;
+
+#if FLT_EVAL_METHOD != 0
+    return false;
+#endif
+    for (; i < n && p[i] >= '0' && p[i] <= '9'; i++) {
+        m = m * 10 + (uint64_t)(p[i] - '0');
+        if (m > max)
+            return false;
+    }
+    if (i < n && p[i] == '.') {
+        for (i++; i < n && p[i] >= '0' && p[i] <= '9'; i++) {
+            m = m * 10 + (uint64_t)(p[i] - '0');
+            if (m > max)
+                return false;
+            exp10--;
+        }
+    }
+    if (i < n) {  /* 'e' or 'E', an optional sign, digits */
+        i++;
+        if (p[i] == '+' || p[i] == '-')
+            eneg = p[i++] == '-';
+        for (; i < n; i++) {
+            e = e * 10 + (p[i] - '0');
+            if (e > 100)
+                return false;
+        }
+        exp10 += eneg ? -e : e;
+    }
+    if (exp10 < -22 || exp10 > 22)
+        return false;
+    d = (double)m;
+    d = exp10 < 0 ? d / pow10[-exp10] : d * pow10[exp10];
+    *out = neg ? -d : d;
+    return true;
+}
+
+/*
  * The nearest double of a token (read from the NUL-terminated copy, in
  * the "C" locale whatever the process locale is).
  */
 static lw_result read_double(scanner *sc, size_t off, size_t n, double *out)
 {
-    locale_t c = numeric_locale(), prev;
+    locale_t c, prev;
     char *end;
     double d;
+
+    if (fast_double(sc->s + off, n, out))
+        return LW_OK;
+    c = numeric_locale();
 
     if (c == (locale_t)0)
         return lw__fail_code(sc->err, LW_ERR_NOMEM);
@@ -176,7 +236,13 @@ static lw_result push_number(scanner *sc, const lw__val *v)
 
         if (cap > SIZE_MAX / sizeof *p)
             return lw__fail_code(sc->err, LW_ERR_NOMEM);
-        p = lw__realloc(sc->alloc, sc->nums, cap * sizeof *p);
+        if (sc->nums == sc->small) {
+            p = lw__malloc(sc->alloc, cap * sizeof *p);
+            if (p != NULL)
+                memcpy(p, sc->small, sc->nnums * sizeof *p);
+        } else {
+            p = lw__realloc(sc->alloc, sc->nums, cap * sizeof *p);
+        }
         if (p == NULL)
             return lw__fail_code(sc->err, LW_ERR_NOMEM);
         sc->nums = p;
@@ -306,6 +372,45 @@ static lw_result scan_escape(scanner *sc)
     }
 }
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && \
+    defined(__GNUC__)
+/*
+ * The bytes of w (first byte lowest) that may end a plain run of string
+ * bytes: below 0x20, '"' or '\\', flagged in their high bits.  A flag
+ * can also appear above a real one (a borrow), never below: the lowest
+ * flag is the first such byte.
+ */
+static uint64_t special_bytes(uint64_t w)
+{
+    const uint64_t ones = 0x0101010101010101u;
+    uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
+
+    return (((w - ones * 0x20) & ~w) | ((q - ones) & ~q) |
+            ((b - ones) & ~b)) & (ones << 7);
+}
+
+/* Move past plain string bytes eight at a time. */
+static void skip_plain(scanner *sc)
+{
+    while (sc->len - sc->pos >= 8) {
+        uint64_t w, m;
+
+        memcpy(&w, sc->s + sc->pos, 8);
+        m = special_bytes(w);
+        if (m != 0) {
+            sc->pos += (size_t)__builtin_ctzll(m) / 8;
+            return;
+        }
+        sc->pos += 8;
+    }
+}
+#else
+static void skip_plain(scanner *sc)
+{
+    (void)sc;
+}
+#endif
+
 /* A string at its opening quote.  The text is valid UTF-8 already. */
 static lw_result scan_string(scanner *sc)
 {
@@ -315,6 +420,7 @@ static lw_result scan_string(scanner *sc)
         unsigned char c;
         lw_result rc;
 
+        skip_plain(sc);
         if (sc->pos >= sc->len || (sc->s[sc->pos] == '\\' &&
                                    sc->pos + 1 >= sc->len))
             return syntax_at(sc, start, "unterminated string");
@@ -483,8 +589,9 @@ static lw_result check_bytes(scanner *sc)
 }
 
 lw_result lw__attrs_scan(const char *text, size_t len, char *copy,
-                         const lw_allocator *alloc, lw__val **nums,
-                         size_t *nnums, lw_error *err)
+                         const lw_allocator *alloc, lw__val *small,
+                         size_t nsmall, lw__val **nums, size_t *nnums,
+                         lw_error *err)
 {
     scanner sc;
     lw_result rc;
@@ -495,12 +602,15 @@ lw_result lw__attrs_scan(const char *text, size_t len, char *copy,
     sc.copy = copy;
     sc.alloc = alloc;
     sc.err = err;
+    sc.nums = sc.small = small;
+    sc.cap = nsmall;
 
     rc = check_bytes(&sc);
     if (rc == LW_OK)
         rc = scan_top(&sc);
     if (rc != LW_OK) {
-        lw__free(alloc, sc.nums);
+        if (sc.nums != small)
+            lw__free(alloc, sc.nums);
         return rc;
     }
     *nums = sc.nums;

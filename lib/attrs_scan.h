@@ -9,16 +9,19 @@
 
 /*
  * Validate len bytes of text as one JSON object (RFC 8259, depth at most
- * LW_ATTRS_MAX_DEPTH).  copy holds the same bytes plus a NUL; each number
- * in it is overwritten with "0" and spaces, so that cJSON never reads a
- * number itself.  On LW_OK, *nums (NULL when *nnums is 0, else freed by
- * the caller with alloc) holds the value of every number in document
- * order, as LW__INT or LW__DOUBLE.  Errors: LW_ERR_SYNTAX, LW_ERR_INVALID
- * (not an object, NUL byte, invalid UTF-8, too deep, number out of
- * range, escaped NUL), LW_ERR_NOMEM; err gets the message and offset.
+ * LW_ATTRS_MAX_DEPTH).  copy holds the same bytes plus a NUL; each
+ * number in it is overwritten with "0" and spaces, so that cJSON never
+ * reads a number itself.  The value of every number, as LW__INT or
+ * LW__DOUBLE in document order, goes to small (nsmall values, nsmall > 0)
+ * while it fits, then to an array from alloc: on LW_OK, *nums is small
+ * or that array, which the caller frees, and *nnums the count.  Errors:
+ * LW_ERR_SYNTAX, LW_ERR_INVALID (not an object, NUL byte, invalid UTF-8,
+ * too deep, number out of range, escaped NUL), LW_ERR_NOMEM; err gets
+ * the message and offset.
  */
 lw_result lw__attrs_scan(const char *text, size_t len, char *copy,
-                         const lw_allocator *alloc, lw__val **nums,
-                         size_t *nnums, lw_error *err);
+                         const lw_allocator *alloc, lw__val *small,
+                         size_t nsmall, lw__val **nums, size_t *nnums,
+                         lw_error *err);
 
 #endif /* LW_ATTRS_SCAN_H */

@@ -332,10 +332,20 @@ size_t lw__utf8_valid_prefix(const char *s, size_t len)
     size_t i = 0;
 
     while (i < len) {
-        unsigned char c = p[i];
+        unsigned char c;
         size_t n;
         uint32_t cp, min;
+        uint64_t w;
 
+        /* ASCII eight bytes at a time. */
+        if (len - i >= 8) {
+            memcpy(&w, p + i, 8);
+            if ((w & 0x8080808080808080u) == 0) {
+                i += 8;
+                continue;
+            }
+        }
+        c = p[i];
         if (c < 0x80) {
             i++;
             continue;

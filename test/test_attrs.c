@@ -577,6 +577,73 @@ static void test_numbers(void **state)
     lw_symtab_release(t);
 }
 
+/*
+ * Random decimal tokens read as strtod() reads them, bit for bit: short
+ * ones (the exact fast path) and ones past it (long mantissas, large
+ * exponents, both near the edge of 2^53 and 10^22).
+ */
+static void test_numbers_match_strtod(void **state)
+{
+    static const char *const mantissas[] = {
+        "9007199254740992", "9007199254740993", "900719925474099",
+        "4.5", "0.1", "123456789012345678", "0.000001", "1", "0",
+        "17.25", "99999999999999999", "3.0000000000000004",
+    };
+    uint64_t rng = 0x9e3779b97f4a7c15u;
+    lw_symtab *t = new_table();
+    int round;
+
+    (void)state;
+    for (round = 0; round < 20000; round++) {
+        char token[64], text[96];
+        size_t len = 0;
+        int digits, k, exp;
+        lw_attrs *doc;
+        double got, want;
+
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        if (rng % 2)
+            token[len++] = '-';
+        if (rng % 5 == 0) {
+            len += (size_t)snprintf(token + len, sizeof token - len, "%s",
+                                    mantissas[(rng >> 8) % 12]);
+        } else {
+            digits = 1 + (int)((rng >> 8) % 19);
+            token[len++] = (char)('1' + (rng >> 16) % 9);
+            for (k = 1; k < digits; k++)
+                token[len++] = (char)('0' + (rng >> (k * 3 % 60)) % 10);
+            if ((rng >> 20) % 2) {
+                size_t dot = 1 + (size_t)((rng >> 24) % (unsigned)digits);
+
+                memmove(token + len - digits + dot + 1,
+                        token + len - digits + dot, (size_t)digits - dot);
+                token[len - digits + dot] = '.';
+                len++;
+                if (token[len - 1] == '.')
+                    token[len++] = '0';
+            }
+        }
+        exp = (int)((rng >> 32) % 61) - 30;
+        if ((rng >> 40) % 3 == 0)
+            len += (size_t)snprintf(token + len, sizeof token - len, "e%d",
+                                    exp);
+        token[len] = '\0';
+
+        snprintf(text, sizeof text, "{\"n\":%s}", token);
+        doc = parse_ok(t, text);
+        if (lw_value_type(look(doc, "n")) == LW_TYPE_DOUBLE) {
+            got = lw_value_double(look(doc, "n"));
+            want = strtod(token, NULL);
+            if (memcmp(&got, &want, sizeof got) != 0)
+                fail_msg("%s: %.17g, strtod %.17g", token, got, want);
+        }
+        lw_attrs_release(doc);
+    }
+    lw_symtab_release(t);
+}
+
 /* Numbers are read the same whatever the process locale says. */
 static void test_numbers_ignore_locale(void **state)
 {
@@ -1283,6 +1350,7 @@ int main(void)
         cmocka_unit_test(test_depth_limit),
         cmocka_unit_test(test_megabyte_of_brackets),
         cmocka_unit_test(test_numbers),
+        cmocka_unit_test(test_numbers_match_strtod),
         cmocka_unit_test(test_numbers_ignore_locale),
         cmocka_unit_test(test_duplicate_keys),
         cmocka_unit_test(test_duplicate_keys_large),
