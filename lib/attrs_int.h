@@ -148,6 +148,7 @@ void lw__symtab_lock(lw_symtab *t);
 void lw__symtab_unlock(lw_symtab *t);
 lw_result lw__sym_intern_locked(lw_symtab *t, const char *s, size_t len,
                                 const lw__sym **out);
+void lw__sym_retain_locked(lw_symtab *t, const lw__sym *s);
 void lw__sym_release_locked(lw_symtab *t, const lw__sym *s);
 /* The interned string equal to s, without taking a reference, or NULL. */
 const lw__sym *lw__sym_find(lw_symtab *t, const char *s, size_t len);

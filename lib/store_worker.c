@@ -51,16 +51,18 @@ static lw_worker *snap_new(lw_workspace *ws, const lw__sym *const *b,
         return NULL;
     atomic_init(&w->refs, 1);
     w->syms = lw_symtab_retain(ws->syms);
+    lw__symtab_lock(ws->syms);
     for (i = 0; i < LW__BUILTIN_COUNT; i++) {
-        lw__sym_retain(ws->syms, b[i]);
+        lw__sym_retain_locked(ws->syms, b[i]);
         w->builtins[i] = b[i];
     }
+    lw__sym_retain_locked(ws->syms, ws->account_sid_sym);
+    lw__sym_retain_locked(ws->syms, ws->sid_sym);
+    lw__symtab_unlock(ws->syms);
+    w->account_sid = ws->account_sid_sym;
+    w->workspace_sid = ws->sid_sym;
     w->attrs = lw_attrs_retain(attrs);
     w->available = available;
-    lw__sym_retain(ws->syms, ws->account_sid_sym);
-    w->account_sid = ws->account_sid_sym;
-    lw__sym_retain(ws->syms, ws->sid_sym);
-    w->workspace_sid = ws->sid_sym;
     return w;
 }
 
@@ -381,14 +383,22 @@ static lw_worker *worker_snap_build(lw_workspace *ws,
 {
     const lw__sym *b[LW__BUILTIN_COUNT] = {NULL, NULL, NULL, NULL};
     lw_worker *w = NULL;
+    bool ok;
 
     b[LW__BUILTIN_ACTIVITY_SID] = in->act->sid_sym;
     b[LW__BUILTIN_ACTIVITY_NAME] = in->act->name_sym;
-    if (lw__sym_intern(ws->syms, sid, LW_SID_LEN, &b[0]) == LW_OK &&
-        lw__sym_intern(ws->syms, in->name, in->name_len, &b[1]) == LW_OK)
+    lw__symtab_lock(ws->syms);
+    ok = lw__sym_intern_locked(ws->syms, sid, LW_SID_LEN, &b[0]) == LW_OK &&
+         lw__sym_intern_locked(ws->syms, in->name, in->name_len, &b[1]) ==
+             LW_OK;
+    lw__symtab_unlock(ws->syms);
+    if (ok)
         w = snap_new(ws, b, in->attrs, in->act->snap->available);
-    lw__sym_release(ws->syms, b[0]);
-    lw__sym_release(ws->syms, b[1]);
+    /* The snapshot holds its own references (or there is none). */
+    lw__symtab_lock(ws->syms);
+    lw__sym_release_locked(ws->syms, b[0]);
+    lw__sym_release_locked(ws->syms, b[1]);
+    lw__symtab_unlock(ws->syms);
     if (w == NULL)
         return NULL;
     w->pending = in->pending;

@@ -271,12 +271,16 @@ lw_result lw__sym_intern(lw_symtab *t, const char *s, size_t len,
     return rc;
 }
 
+void lw__sym_retain_locked(lw_symtab *t, const lw__sym *s)
+{
+    (void)t;
+    ((lw__sym *)(uintptr_t)s)->refs++;
+}
+
 void lw__sym_retain(lw_symtab *t, const lw__sym *s)
 {
-    lw__sym *p = (lw__sym *)(uintptr_t)s;
-
     pthread_mutex_lock(&t->lock);
-    p->refs++;
+    lw__sym_retain_locked(t, s);
     pthread_mutex_unlock(&t->lock);
 }
 
