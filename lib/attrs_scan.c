@@ -19,6 +19,7 @@ typedef struct scanner {
     const lw_allocator *alloc;
     lw__val *nums;           /* number values in document order */
     lw__val *small;          /* the caller's array, nums until it fills */
+    size_t payload;          /* bytes of the document's values and keys */
     size_t nnums;
     size_t cap;
     lw_error *err;
@@ -475,6 +476,7 @@ static lw_result scan_object(scanner *sc, int depth)
         skip_ws(sc);
         if ((rc = scan_value(sc, depth)) != LW_OK)
             return rc;
+        sc->payload += sizeof(lw__val) + sizeof(const lw__sym *);
 
         skip_ws(sc);
         if (at_char(sc, '}')) {
@@ -501,6 +503,7 @@ static lw_result scan_array(scanner *sc, int depth)
         skip_ws(sc);
         if ((rc = scan_value(sc, depth)) != LW_OK)
             return rc;
+        sc->payload += sizeof(lw__val);
 
         skip_ws(sc);
         if (at_char(sc, ']')) {
@@ -591,7 +594,7 @@ static lw_result check_bytes(scanner *sc)
 lw_result lw__attrs_scan(const char *text, size_t len, char *copy,
                          const lw_allocator *alloc, lw__val *small,
                          size_t nsmall, lw__val **nums, size_t *nnums,
-                         lw_error *err)
+                         size_t *payload, lw_error *err)
 {
     scanner sc;
     lw_result rc;
@@ -615,5 +618,6 @@ lw_result lw__attrs_scan(const char *text, size_t len, char *copy,
     }
     *nums = sc.nums;
     *nnums = sc.nnums;
+    *payload = sc.payload;
     return LW_OK;
 }
