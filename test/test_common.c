@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -190,6 +191,53 @@ static void test_case_and_hash(void **state)
     assert_int_not_equal(lw__hash("alice", 5), lw__hash("Alice", 5));
 }
 
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+    return (x > y) - (x < y);
+}
+
+/*
+ * The case-blind hash is the hash of the text with ASCII capitals made
+ * small, at every length around the word boundaries and with bytes
+ * above 0x7f; and different texts rarely share a hash.
+ */
+static void test_hash_properties(void **state)
+{
+    static const char alphabet[] = "aAzZ@[`{\x80\xc1\xdaq09";
+    static uint32_t seen[4096];
+    uint64_t rng = 0x2545f4914f6cdd1du;
+    size_t round, same = 0, n = 0;
+
+    (void)state;
+    for (round = 0; round < 4096; round++) {
+        char text[40], lower[40];
+        size_t len = round % 40, i;
+
+        for (i = 0; i < len; i++) {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            text[i] = alphabet[rng % (sizeof alphabet - 1)];
+            lower[i] = text[i] >= 'A' && text[i] <= 'Z'
+                           ? (char)(text[i] + 32) : text[i];
+        }
+        assert_int_equal(lw__hash_nocase(text, len), lw__hash(lower, len));
+        assert_int_equal(lw__hash_nocase(lower, len), lw__hash(lower, len));
+        if (len >= 8)  /* shorter texts repeat themselves */
+            seen[n++] = lw__hash(text, len);
+    }
+    qsort(seen, n, sizeof *seen, cmp_u32);
+    for (round = 1; round < n; round++)
+        same += seen[round] == seen[round - 1];
+    assert_true(same <= 1);
+    /* One byte more, one byte changed: another hash. */
+    assert_int_not_equal(lw__hash("abcdefgh", 8), lw__hash("abcdefgh\0", 9));
+    assert_int_not_equal(lw__hash("abcdefghi", 9), lw__hash("abcdefgha", 9));
+    assert_int_not_equal(lw__hash("", 0), lw__hash("\0", 1));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -200,6 +248,7 @@ int main(void)
         cmocka_unit_test(test_buffer),
         cmocka_unit_test(test_utf8),
         cmocka_unit_test(test_case_and_hash),
+        cmocka_unit_test(test_hash_properties),
     };
     return cmocka_run_group_tests_name("common", tests, NULL, NULL);
 }
