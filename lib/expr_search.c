@@ -1,7 +1,7 @@
 /*
  * expr_search.c - the substring search behind CONTAINS: short needles
- * eight positions at a time with word operations, longer ones by their
- * first and last words, one byte with memchr().
+ * eight positions at a time with word operations (expr_search.h), longer
+ * ones by their first and last words, one byte with memchr().
  */
 #include <string.h>
 
@@ -54,24 +54,19 @@ static LW__ALWAYS_INLINE bool substring_w(const char *hay, size_t hlen,
     return false;
 }
 
-
 /*
- * Is needle (nlen bytes) a substring of hay (hlen bytes)?  Needles of 2
- * to 7 bytes are searched eight positions at a time when the haystack
- * has room for a window, else (and longer needles always) by their
- * first and last words alone; a single byte is a memchr().
+ * Is needle (nlen bytes) a substring of hay (hlen bytes), for the cases
+ * lw__substring_inline() leaves: needles of 8 bytes or more by their
+ * first and last words, shorter ones without room for a window by
+ * 4- or 2-byte words, a single byte with memchr().
  */
-bool lw__substring(const char *hay, size_t hlen, const char *needle,
-                   size_t nlen)
+bool lw__substring_words(const char *hay, size_t hlen, const char *needle,
+                         size_t nlen)
 {
     if (nlen == 0)
         return true;
     if (nlen > hlen)
         return false;
-#if defined(LW__SWAR_SEARCH)
-    if (nlen >= 2 && nlen < 8 && nlen + 7 <= hlen)
-        return lw__substring_swar(hay, hlen, needle, nlen);
-#endif
     if (nlen >= 8)
         return substring_w(hay, hlen, needle, nlen, 8, true);
     if (nlen >= 4)
@@ -79,4 +74,10 @@ bool lw__substring(const char *hay, size_t hlen, const char *needle,
     if (nlen >= 2)
         return substring_w(hay, hlen, needle, nlen, 2, false);
     return memchr(hay, (unsigned char)needle[0], hlen) != NULL;
+}
+
+bool lw__substring(const char *hay, size_t hlen, const char *needle,
+                   size_t nlen)
+{
+    return lw__substring_inline(hay, hlen, needle, nlen);
 }

@@ -1,7 +1,7 @@
 /*
  * expr_search.h - the part of the CONTAINS substring search that scans
  * inline: needles of 2 to 7 bytes, eight haystack positions per step.
- * Everything else goes through lw__substring() (expr_search.c).
+ * Everything else goes through lw__substring_words() (expr_search.c).
  */
 #ifndef LW_EXPR_SEARCH_H
 #define LW_EXPR_SEARCH_H
@@ -72,9 +72,14 @@ static LW__ALWAYS_INLINE bool lw__substring_swar(const char *hay,
 }
 #endif
 
+/* lw__substring() for every case but the windowed one below. */
+bool lw__substring_words(const char *hay, size_t hlen, const char *needle,
+                         size_t nlen);
+
 /*
- * lw__substring() with its most common case, a short needle in a string
- * with room for a window, searched in place rather than through a call.
+ * lw__substring() with its most common case, a needle of 2 to 7 bytes in
+ * a string with room for a window, searched in place; every other case
+ * goes to lw__substring_words().
  */
 static LW__ALWAYS_INLINE bool lw__substring_inline(const char *hay,
                                                    size_t hlen,
@@ -85,7 +90,7 @@ static LW__ALWAYS_INLINE bool lw__substring_inline(const char *hay,
     if (nlen >= 2 && nlen < 8 && nlen + 7 <= hlen)
         return lw__substring_swar(hay, hlen, needle, nlen);
 #endif
-    return lw__substring(hay, hlen, needle, nlen);
+    return lw__substring_words(hay, hlen, needle, nlen);
 }
 
 #endif
