@@ -159,7 +159,7 @@ static bool fast_double(const char *p, size_t n, double *out)
         1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
     };
     const uint64_t max = (uint64_t)1 << 53;
-    bool neg = p[0] == '-', eneg = false;
+    bool neg = p[0] == '-', eneg = false, frac = false;
     uint64_t m = 0;
     long exp10 = 0, e = 0;
     size_t i = neg;
@@ -168,18 +168,16 @@ static bool fast_double(const char *p, size_t n, double *out)
 #if FLT_EVAL_METHOD != 0
     return false;
 #endif
-    for (; i < n && p[i] >= '0' && p[i] <= '9'; i++) {
+    /* The digits, a '.' among them: each one after it divides by 10. */
+    for (; i < n && p[i] != 'e' && p[i] != 'E'; i++) {
+        if (p[i] == '.') {
+            frac = true;
+            continue;
+        }
         m = m * 10 + (uint64_t)(p[i] - '0');
         if (m > max)
             return false;
-    }
-    if (i < n && p[i] == '.') {
-        for (i++; i < n && p[i] >= '0' && p[i] <= '9'; i++) {
-            m = m * 10 + (uint64_t)(p[i] - '0');
-            if (m > max)
-                return false;
-            exp10--;
-        }
+        exp10 -= frac;
     }
     if (i < n) {  /* 'e' or 'E', an optional sign, digits */
         i++;
