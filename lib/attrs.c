@@ -64,6 +64,14 @@ static void release_value(lw_symtab *t, const lw__val *v)
     }
 }
 
+/* release_value() on a whole document, under one hold of the lock. */
+static void release_root(lw_symtab *t, const lw__val *root)
+{
+    lw__symtab_lock(t);
+    release_value(t, root);
+    lw__symtab_unlock(t);
+}
+
 /* ---- sizing ------------------------------------------------------------- */
 
 static size_t child_count(const cJSON *item)
@@ -376,9 +384,7 @@ static lw_result build(lw_symtab *syms, const cJSON *tree, const char *text,
         rc = lw__shape_intern(syms, lw__obj_keys(&doc->root), doc->root.n,
                               &doc->shape);
     if (rc != LW_OK) {
-        lw__symtab_lock(syms);
-        release_value(syms, &doc->root);
-        lw__symtab_unlock(syms);
+        release_root(syms, &doc->root);
         lw__free(alloc, doc);
         return rc;
     }
@@ -493,9 +499,7 @@ void lw_attrs_release(lw_attrs *doc)
         return;
     syms = doc->syms;
     lw__shape_release(syms, doc->shape);
-    lw__symtab_lock(syms);
-    release_value(syms, &doc->root);
-    lw__symtab_unlock(syms);
+    release_root(syms, &doc->root);
     lw__free(lw__symtab_alloc(syms), doc);
     lw_symtab_release(syms);
 }
