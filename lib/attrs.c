@@ -53,11 +53,14 @@ static void release_value(lw_symtab *t, const lw__val *v)
             release_value(t, &v->u.items[i]);
         break;
     case LW__OBJ:
+        if (v->n == 0)
+            break;
         keys = lw__obj_keys(v);
         for (i = 0; i < v->n; i++) {
             lw__sym_release_locked(t, keys[i]);
             release_value(t, &v->u.items[i]);
         }
+        lw__shape_release_locked(t, lw__obj_shape(v));
         break;
     default:
         break;
@@ -85,14 +88,15 @@ static size_t child_count(const cJSON *item)
 }
 
 /*
- * Room for nvals values and nkeys keys from the block, or NULL when the
- * scan's count of them falls short (it never does: cJSON parsed the
- * text the scan accepted).
+ * Room for nvals values and, when shaped, a shape pointer after them, or
+ * NULL when the scan's count of them falls short (it never does: cJSON
+ * parsed the text the scan accepted).
  */
-static lw__val *take(builder *b, size_t nvals, size_t nkeys)
+static lw__val *take(builder *b, size_t nvals, bool shaped)
 {
     lw__val *p = (lw__val *)(void *)b->cursor;
-    size_t n = nvals * sizeof(lw__val) + nkeys * sizeof(const lw__sym *);
+    size_t n = nvals * sizeof(lw__val) +
+               (shaped ? sizeof(const lw__shape *) : 0);
 
     if (n > (size_t)(b->end - b->cursor)) /* GCOVR_EXCL_BR_LINE */
         return NULL;                       /* GCOVR_EXCL_LINE */
@@ -138,7 +142,7 @@ static lw_result conv_array(builder *b, const cJSON *arr, lw__val *out)
     size_t n = child_count(arr), i = 0;
     bool all_str = n > 0;
     const cJSON *c;
-    lw__val *items = take(b, n, 0);
+    lw__val *items = take(b, n, false);
 
     if (items == NULL)        /* GCOVR_EXCL_BR_LINE: see take() */
         return LW_ERR_SYNTAX; /* GCOVR_EXCL_LINE */
@@ -168,6 +172,7 @@ typedef struct members {
     uint32_t *slot;        /* slot of each member among the distinct keys */
     uint32_t *last;        /* member whose value each slot takes */
     uint32_t *table;       /* open addressing: slot + 1, or 0 */
+    const lw__sym **kv;    /* the distinct keys, in slot order */
     size_t mask;
     void *heap;            /* NULL when the small buffers sufficed */
 } members;
@@ -177,6 +182,7 @@ typedef struct small_members {
     uint32_t slot[SMALL_OBJECT];
     uint32_t last[SMALL_OBJECT];
     uint32_t table[2 * SMALL_OBJECT];
+    const lw__sym *kv[SMALL_OBJECT];
 } small_members;
 
 static lw_result members_init(members *mb, size_t n, small_members *sm,
@@ -189,7 +195,9 @@ static lw_result members_init(members *mb, size_t n, small_members *sm,
     mb->n = n;
     if (n <= SMALL_OBJECT) {
         memset(sm->table, 0, sizeof sm->table);
+        memset(sm->kv, 0, sizeof sm->kv);
         mb->keys = sm->keys;
+        mb->kv = sm->kv;
         mb->slot = sm->slot;
         mb->last = sm->last;
         mb->table = sm->table;
@@ -199,12 +207,14 @@ static lw_result members_init(members *mb, size_t n, small_members *sm,
 
     while (tsize < 2 * n)
         tsize *= 2;
-    p = lw__calloc(alloc, 1, n * sizeof *mb->keys + (2 * n + tsize) * 4);
+    p = lw__calloc(alloc, 1,
+                   2 * n * sizeof *mb->keys + (2 * n + tsize) * 4);
     if (p == NULL)
         return LW_ERR_NOMEM;
     mb->heap = p;
     mb->keys = (const lw__sym **)(void *)p;
-    mb->slot = (uint32_t *)(void *)(p + n * sizeof *mb->keys);
+    mb->kv = mb->keys + n;
+    mb->slot = (uint32_t *)(void *)(p + 2 * n * sizeof *mb->keys);
     mb->last = mb->slot + n;
     mb->table = mb->last + n;
     mb->mask = tsize - 1;
@@ -253,19 +263,35 @@ static void members_dedupe(members *mb)
 }
 
 /*
- * Move the key references into the object: the first occurrence of each
- * key stays, the references taken for repeats are dropped.
+ * Put the distinct keys in slot order: the first occurrence of each key
+ * keeps its reference, the references taken for repeats are dropped.
  */
-static void members_place(members *mb, builder *b, const lw__sym **kv)
+static void members_place(members *mb, builder *b)
 {
     size_t i;
 
     for (i = 0; i < mb->n; i++) {
-        if (kv[mb->slot[i]] == NULL)
-            kv[mb->slot[i]] = mb->keys[i];
+        if (mb->kv[mb->slot[i]] == NULL)
+            mb->kv[mb->slot[i]] = mb->keys[i];
         else
             lw__sym_release_locked(b->syms, mb->keys[i]);
     }
+}
+
+/* The shape of the placed keys; on failure their references are dropped. */
+static lw_result members_shape(members *mb, builder *b,
+                               const lw__shape **shape)
+{
+    size_t i;
+
+    *shape = NULL;
+    if (mb->m == 0 ||
+        lw__shape_intern_locked(b->syms, mb->kv, (uint32_t)mb->m, shape) ==
+            LW_OK)
+        return LW_OK;
+    for (i = 0; i < mb->m; i++)
+        lw__sym_release_locked(b->syms, mb->kv[i]);
+    return LW_ERR_NOMEM;
 }
 
 /* Convert each key's last value; skip the values it replaced. */
@@ -292,6 +318,7 @@ static lw_result members_values(members *mb, builder *b, const cJSON *obj,
 
 static lw_result conv_object(builder *b, const cJSON *obj, lw__val *out)
 {
+    const lw__shape *shape;
     small_members sm;
     members mb;
     lw__val *vals;
@@ -306,12 +333,20 @@ static lw_result conv_object(builder *b, const cJSON *obj, lw__val *out)
         return rc;
     }
     members_dedupe(&mb);
+    members_place(&mb, b);
+    rc = members_shape(&mb, b, &shape);
+    if (rc != LW_OK) {
+        lw__free(b->alloc, mb.heap);
+        return rc;
+    }
 
-    vals = take(b, mb.m, mb.m);
+    vals = take(b, mb.m, shape != NULL);
     if (vals == NULL) { /* GCOVR_EXCL_BR_LINE: see take() */
         /* GCOVR_EXCL_START */
-        for (size_t i = 0; i < mb.n; i++)
-            lw__sym_release_locked(b->syms, mb.keys[i]);
+        for (size_t i = 0; i < mb.m; i++)
+            lw__sym_release_locked(b->syms, mb.kv[i]);
+        if (shape != NULL)
+            lw__shape_release_locked(b->syms, shape);
         lw__free(b->alloc, mb.heap);
         return LW_ERR_SYNTAX;
         /* GCOVR_EXCL_STOP */
@@ -319,7 +354,8 @@ static lw_result conv_object(builder *b, const cJSON *obj, lw__val *out)
     out->tag = LW__OBJ;
     out->n = (uint32_t)mb.m;
     out->u.items = vals;
-    members_place(&mb, b, (const lw__sym **)(void *)(vals + mb.m));
+    if (shape != NULL)
+        memcpy(&vals[mb.m], &shape, sizeof shape);
 
     rc = members_values(&mb, b, obj, vals);
     lw__free(b->alloc, mb.heap);
@@ -380,9 +416,6 @@ static lw_result build(lw_symtab *syms, const cJSON *tree, const char *text,
     if (rc == LW_OK && b.next_num != sd->nnums)
         rc = LW_ERR_SYNTAX;
     lw__symtab_unlock(syms);
-    if (rc == LW_OK)
-        rc = lw__shape_intern(syms, lw__obj_keys(&doc->root), doc->root.n,
-                              &doc->shape);
     if (rc != LW_OK) {
         release_root(syms, &doc->root);
         lw__free(alloc, doc);
@@ -498,7 +531,6 @@ void lw_attrs_release(lw_attrs *doc)
     if (doc == NULL || atomic_fetch_sub(&doc->refs, 1) != 1)
         return;
     syms = doc->syms;
-    lw__shape_release(syms, doc->shape);
     release_root(syms, &doc->root);
     lw__free(lw__symtab_alloc(syms), doc);
     lw_symtab_release(syms);
@@ -627,7 +659,7 @@ static const lw__val *member_by_bytes(const lw__val *p, const char *key,
     const lw__sym *const *keys;
     uint32_t i;
 
-    if (p == NULL || p->tag != LW__OBJ)
+    if (p == NULL || p->tag != LW__OBJ || p->n == 0)
         return NULL;
     keys = lw__obj_keys(p);
     for (i = 0; i < p->n; i++) {

@@ -39,9 +39,25 @@ typedef enum lw__tag {
 } lw__tag;
 
 /*
+ * An object shape: the keys of an object in slot order, interned so that
+ * objects with the same keys in the same order share one.  A program
+ * that found a key at slot i of one object of a shape finds it at slot i
+ * of every other (or, having missed it, misses it everywhere).  The keys
+ * are not held: every document of the shape holds them.
+ */
+typedef struct lw__shape {
+    struct lw__shape *next;  /* hash chain, owned by the table */
+    uint32_t hash;
+    uint32_t n;
+    uint32_t refs;           /* guarded by the table's lock */
+    uint32_t spare;
+    const lw__sym *keys[];
+} lw__shape;
+
+/*
  * A value: 16 bytes.  An array's payload is n consecutive values.  An
- * object's payload is n values followed by n key pointers (see
- * lw__obj_keys()), in document order, keys unique.
+ * object's payload is n values in document order, keys unique, followed
+ * by the object's shape, which holds the keys (none when n is 0).
  */
 typedef struct lw__val {
     uint8_t tag;           /* lw__tag */
@@ -59,9 +75,16 @@ typedef struct lw__val {
 /* Every element of this array is a STR (set only when n > 0). */
 #define LW__VAL_ALL_STR 1u
 
+/* The shape of an OBJ with at least one member. */
+static inline const lw__shape *lw__obj_shape(const lw__val *obj)
+{
+    return *(const lw__shape *const *)(const void *)(obj->u.items + obj->n);
+}
+
+/* The keys of an OBJ, in slot order (never read when it has none). */
 static inline const lw__sym *const *lw__obj_keys(const lw__val *obj)
 {
-    return (const lw__sym *const *)(const void *)(obj->u.items + obj->n);
+    return lw__obj_shape(obj)->keys;
 }
 
 /*
@@ -73,9 +96,12 @@ static inline const lw__val *lw__obj_find(const lw__val *obj,
                                           const lw__sym *key,
                                           uint32_t *hint)
 {
-    const lw__sym *const *keys = lw__obj_keys(obj);
+    const lw__sym *const *keys;
     uint32_t i = *hint;
 
+    if (obj->n == 0)
+        return NULL;
+    keys = lw__obj_keys(obj);
     if (LW__LIKELY(i < obj->n && keys[i] == key))
         return &obj->u.items[i];
     for (i = 0; i < obj->n; i++) {
@@ -91,37 +117,27 @@ static inline const lw__val *lw__obj_find(const lw__val *obj,
  * The document block: this header, then the payloads of every array and
  * object (each container's payload contiguous, children after parents),
  * then the text.  Every STR value and every key holds one reference on
- * its lw__sym; releasing the document walks the tree to drop them.
+ * its lw__sym, and every object with members one on its shape; releasing
+ * the document walks the tree to drop them.
  */
-/*
- * An object shape: the keys of an object in slot order, interned so that
- * objects with the same keys in the same order share one.  A program
- * that found a key at slot i of one object of a shape finds it at slot i
- * of every other (or, having missed it, misses it everywhere).  The keys
- * are not held: every document of the shape holds them.
- */
-typedef struct lw__shape {
-    struct lw__shape *next;  /* hash chain, owned by the table */
-    uint32_t hash;
-    uint32_t n;
-    uint32_t refs;           /* guarded by the table's lock */
-    uint32_t spare;
-    const lw__sym *keys[];
-} lw__shape;
-
 struct lw_attrs {
     atomic_uint refs;
     uint32_t text_len;
     lw_symtab *syms;       /* holds a reference */
     const char *text;      /* inside this block, NUL-terminated */
     size_t bytes;          /* size of this block */
-    const lw__shape *shape;  /* of the root object, held */
     lw__val root;          /* always an OBJ */
 };
 
 static inline const lw__val *lw__attrs_root(const lw_attrs *doc)
 {
     return &doc->root;
+}
+
+/* The root object's shape, or NULL when it has no members. */
+static inline const lw__shape *lw__attrs_shape(const lw_attrs *doc)
+{
+    return doc->root.n > 0 ? lw__obj_shape(&doc->root) : NULL;
 }
 
 /* ---- symbol table ------------------------------------------------------- */
@@ -165,12 +181,12 @@ uint32_t lw__sym_refs(lw_symtab *t, const lw__sym *s);
  */
 size_t lw__symtab_memory(lw_symtab *t);
 
-/* The shared shape of these keys, with one more reference; LW_OK or
- * LW_ERR_NOMEM.  Thread-safe. */
-lw_result lw__shape_intern(lw_symtab *t, const lw__sym *const *keys,
-                           uint32_t n, const lw__shape **out);
-/* Drop one reference; the last removes the shape.  NULL is ignored. */
-void lw__shape_release(lw_symtab *t, const lw__shape *shape);
+/* The shared shape of these n > 0 keys, with one more reference; LW_OK
+ * or LW_ERR_NOMEM.  The caller holds the table's lock. */
+lw_result lw__shape_intern_locked(lw_symtab *t, const lw__sym *const *keys,
+                                  uint32_t n, const lw__shape **out);
+/* Drop one reference; the last removes the shape.  Under the lock. */
+void lw__shape_release_locked(lw_symtab *t, const lw__shape *shape);
 
 /* Is s (len bytes) a plain decimal number: DIGITS [ '.' DIGITS ]? */
 bool lw__is_plain_decimal(const char *s, size_t len);

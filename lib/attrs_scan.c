@@ -460,6 +460,7 @@ static lw_result scan_object(scanner *sc, int depth)
         sc->pos++;
         return LW_OK;
     }
+    sc->payload += sizeof(const lw__shape *);
     for (;;) {
         skip_ws(sc);
         if (!at_char(sc, '"'))
@@ -474,7 +475,7 @@ static lw_result scan_object(scanner *sc, int depth)
         skip_ws(sc);
         if ((rc = scan_value(sc, depth)) != LW_OK)
             return rc;
-        sc->payload += sizeof(lw__val) + sizeof(const lw__sym *);
+        sc->payload += sizeof(lw__val);
 
         skip_ws(sc);
         if (at_char(sc, '}')) {

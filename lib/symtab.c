@@ -375,17 +375,17 @@ static lw__shape *shape_find(lw_symtab *t, uint32_t hash,
     return NULL;
 }
 
-lw_result lw__shape_intern(lw_symtab *t, const lw__sym *const *keys,
-                           uint32_t n, const lw__shape **out)
+lw_result lw__shape_intern_locked(lw_symtab *t, const lw__sym *const *keys,
+                                  uint32_t n, const lw__shape **out)
 {
     uint32_t hash = shape_hash(keys, n);
     lw__shape *p;
 
-    pthread_mutex_lock(&t->lock);
     p = shape_find(t, hash, keys, n);
     if (p != NULL) {
         p->refs++;
-        goto done;
+        *out = p;
+        return LW_OK;
     }
     if (t->nshapes >= t->nshape_buckets * 2)
         shapes_grow(t);
@@ -393,10 +393,8 @@ lw_result lw__shape_intern(lw_symtab *t, const lw__sym *const *keys,
                 (uint64_t)n * sizeof *keys > SIZE_MAX - sizeof *p
             ? NULL
             : lw__malloc(&t->alloc, sizeof *p + (size_t)n * sizeof *keys);
-    if (p == NULL) {
-        pthread_mutex_unlock(&t->lock);
+    if (p == NULL)
         return LW_ERR_NOMEM;
-    }
     p->hash = hash;
     p->n = n;
     p->refs = 1;
@@ -404,19 +402,14 @@ lw_result lw__shape_intern(lw_symtab *t, const lw__sym *const *keys,
     p->next = t->shapes[hash & (t->nshape_buckets - 1)];
     t->shapes[hash & (t->nshape_buckets - 1)] = p;
     t->nshapes++;
-done:
-    pthread_mutex_unlock(&t->lock);
     *out = p;
     return LW_OK;
 }
 
-void lw__shape_release(lw_symtab *t, const lw__shape *shape)
+void lw__shape_release_locked(lw_symtab *t, const lw__shape *shape)
 {
     lw__shape *s = (lw__shape *)(uintptr_t)shape, **pp;
 
-    if (s == NULL)
-        return;
-    pthread_mutex_lock(&t->lock);
     if (--s->refs == 0) {
         pp = &t->shapes[s->hash & (t->nshape_buckets - 1)];
         while (*pp != s)
@@ -425,5 +418,4 @@ void lw__shape_release(lw_symtab *t, const lw__shape *shape)
         t->nshapes--;
         lw__free(&t->alloc, s);
     }
-    pthread_mutex_unlock(&t->lock);
 }

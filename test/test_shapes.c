@@ -29,24 +29,41 @@ static void test_shared_shapes(void **state)
 {
     testalloc ta;
     lw_symtab *t;
-    lw_attrs *a, *b, *c, *d;
+    lw_attrs *a, *b, *c, *d, *e;
+    const lw__val *inner_a, *inner_e;
 
     (void)state;
     testalloc_init(&ta);
     assert_int_equal(lw_symtab_create(&ta.alloc, &t), LW_OK);
-    a = parse(t, "{\"x\":1,\"y\":[2]}");
+    a = parse(t, "{\"x\":1,\"y\":{\"u\":1,\"v\":2}}");
     b = parse(t, "{\"x\":\"other\",\"y\":{}}");
     c = parse(t, "{\"y\":1,\"x\":2}");
     d = parse(t, "{\"x\":1,\"y\":2,\"x\":3}");
-    assert_non_null(a->shape);
-    assert_ptr_equal(a->shape, b->shape);
-    assert_ptr_not_equal(a->shape, c->shape);
-    assert_ptr_equal(a->shape, d->shape);  /* a repeated key stays first */
-    assert_int_equal(a->shape->n, 2);
+    e = parse(t, "{}");
+    assert_non_null(lw__attrs_shape(a));
+    assert_ptr_equal(lw__attrs_shape(a), lw__attrs_shape(b));
+    assert_ptr_not_equal(lw__attrs_shape(a), lw__attrs_shape(c));
+    /* a repeated key stays first */
+    assert_ptr_equal(lw__attrs_shape(a), lw__attrs_shape(d));
+    assert_int_equal(lw__attrs_shape(a)->n, 2);
+    assert_null(lw__attrs_shape(e));
+
+    /* Nested objects are shaped too; an empty one has no shape. */
+    inner_a = &lw__attrs_root(a)->u.items[1];
+    assert_int_equal(inner_a->tag, LW__OBJ);
+    assert_int_equal(lw__obj_shape(inner_a)->n, 2);
+    assert_string_equal(lw__obj_keys(inner_a)[1]->bytes, "v");
+    assert_int_equal(lw__attrs_root(b)->u.items[1].n, 0);
+    lw_attrs_release(e);
+    e = parse(t, "{\"u\":0,\"v\":[]}");
+    inner_e = lw__attrs_root(e);
+    assert_ptr_equal(lw__obj_shape(inner_a), lw__obj_shape(inner_e));
+
     lw_attrs_release(a);
     lw_attrs_release(b);
     lw_attrs_release(c);
     lw_attrs_release(d);
+    lw_attrs_release(e);
     lw_symtab_release(t);
     assert_int_equal(ta.live, 0);
 }
