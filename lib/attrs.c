@@ -428,7 +428,6 @@ static lw_result build(lw_symtab *syms, const cJSON *tree, const char *text,
     atomic_init(&doc->refs, 1);
     doc->text_len = (uint32_t)len;
     doc->syms = lw_symtab_retain(syms);
-    doc->text = t;
     doc->bytes = total;
     *out = doc;
     return LW_OK;
@@ -540,7 +539,7 @@ const char *lw_attrs_text(const lw_attrs *doc, size_t *len)
 {
     if (len != NULL)
         *len = doc != NULL ? doc->text_len : 0;
-    return doc != NULL ? doc->text : NULL;
+    return doc != NULL ? lw__attrs_text(doc) : NULL;
 }
 
 size_t lw_attrs_memory(const lw_attrs *doc)

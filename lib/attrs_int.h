@@ -124,14 +124,19 @@ struct lw_attrs {
     atomic_uint refs;
     uint32_t text_len;
     lw_symtab *syms;       /* holds a reference */
-    const char *text;      /* inside this block, NUL-terminated */
-    size_t bytes;          /* size of this block */
+    size_t bytes;          /* size of this block; it ends with the text */
     lw__val root;          /* always an OBJ */
 };
 
 static inline const lw__val *lw__attrs_root(const lw_attrs *doc)
 {
     return &doc->root;
+}
+
+/* The text, NUL-terminated, at the end of the block. */
+static inline const char *lw__attrs_text(const lw_attrs *doc)
+{
+    return (const char *)doc + doc->bytes - doc->text_len - 1;
 }
 
 /* The root object's shape, or NULL when it has no members. */
