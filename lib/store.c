@@ -443,6 +443,37 @@ static void ws_copy_options(lw_workspace *ws, const lw_workspace_options *o)
     ws->last.offset = -1;
 }
 
+lw__ws_ident *lw__ws_ident_new(lw_symtab *syms, const char *account_sid,
+                               const char *workspace_sid)
+{
+    lw__ws_ident *id = lw__calloc(lw__symtab_alloc(syms), 1, sizeof *id);
+
+    if (id == NULL)
+        return NULL;
+    atomic_init(&id->refs, 1);
+    id->syms = lw_symtab_retain(syms);
+    strcpy(id->account_sid, account_sid);
+    strcpy(id->workspace_sid, workspace_sid);
+    return id;
+}
+
+lw__ws_ident *lw__ws_ident_retain(lw__ws_ident *id)
+{
+    atomic_fetch_add(&id->refs, 1);
+    return id;
+}
+
+void lw__ws_ident_release(lw__ws_ident *id)
+{
+    lw_symtab *syms;
+
+    if (id == NULL || atomic_fetch_sub(&id->refs, 1) != 1)
+        return;
+    syms = id->syms;
+    lw__free(lw__symtab_alloc(syms), id);
+    lw_symtab_release(syms);
+}
+
 static lw_result ws_fill_ids(lw_workspace *ws, const lw_workspace_options *o)
 {
     const char *name = o->friendly_name ? o->friendly_name
@@ -461,12 +492,8 @@ static lw_result ws_fill_ids(lw_workspace *ws, const lw_workspace_options *o)
         lw__ws_new_sid(ws, "WS", ws->sid);
 
     /* Worker snapshots share these instead of copying them. */
-    if (lw__sym_intern(ws->syms, ws->sid, LW_SID_LEN, &ws->sid_sym) !=
-            LW_OK ||
-        lw__sym_intern(ws->syms, ws->account_sid, LW_SID_LEN,
-                       &ws->account_sid_sym) != LW_OK)
-        return LW_ERR_NOMEM;
-    return LW_OK;
+    ws->ident = lw__ws_ident_new(ws->syms, ws->account_sid, ws->sid);
+    return ws->ident != NULL ? LW_OK : LW_ERR_NOMEM;
 }
 
 static void ws_destroy(lw_workspace *ws);
@@ -574,8 +601,7 @@ static void ws_destroy(lw_workspace *ws)
     lw__names_free(&a, &ws->queue_names);
     lw__names_free(&a, &ws->act_names);
     lw__free(&a, ws->friendly_name);
-    lw__sym_release(ws->syms, ws->sid_sym);
-    lw__sym_release(ws->syms, ws->account_sid_sym);
+    lw__ws_ident_release(ws->ident);
     lw_symtab_release(ws->syms);
     pthread_mutex_destroy(&ws->err_lock);
     pthread_rwlock_destroy(&ws->lock);

@@ -119,10 +119,28 @@ struct lw_task_queue {
     char text[];
 };
 
+/*
+ * What every worker snapshot of a workspace shares: the symbol table and
+ * the two SIDs.  The workspace and each snapshot hold a reference, so it
+ * lives as long as the last snapshot does.
+ */
+typedef struct lw__ws_ident {
+    atomic_uint refs;
+    lw_symtab *syms;  /* held; its allocator frees this block */
+    char account_sid[LW__SID_BUF];
+    char workspace_sid[LW__SID_BUF];
+} lw__ws_ident;
+
+/* A new identity holding syms, or NULL (out of memory). */
+lw__ws_ident *lw__ws_ident_new(lw_symtab *syms, const char *account_sid,
+                               const char *workspace_sid);
+lw__ws_ident *lw__ws_ident_retain(lw__ws_ident *id);
+void lw__ws_ident_release(lw__ws_ident *id);
+
 struct lw_worker {
     atomic_uint refs;
     uint32_t pending;
-    lw_symtab *syms;
+    lw__ws_ident *ident;  /* held */
     /* sid, friendly name, activity sid, activity name, each held once */
     const lw__sym *builtins[LW__BUILTIN_COUNT];
     lw_attrs *attrs;  /* a reference */
@@ -131,8 +149,6 @@ struct lw_worker {
     int64_t date_created;
     int64_t date_updated;
     int64_t date_status_changed;
-    const lw__sym *account_sid;    /* held; shared by every snapshot */
-    const lw__sym *workspace_sid;  /* held */
 };
 
 struct lw_workspace_info {
@@ -189,8 +205,7 @@ struct lw_workspace {
     /* fixed at creation */
     char sid[LW__SID_BUF];
     char account_sid[LW__SID_BUF];
-    const lw__sym *sid_sym;          /* the two SIDs interned, held */
-    const lw__sym *account_sid_sym;
+    lw__ws_ident *ident;             /* shared with worker snapshots */
     char *friendly_name;
     char base_url[BASE_URL_MAX + 1];
     uint32_t cap;

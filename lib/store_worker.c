@@ -50,17 +50,13 @@ static lw_worker *snap_new(lw_workspace *ws, const lw__sym *const *b,
     if (w == NULL)
         return NULL;
     atomic_init(&w->refs, 1);
-    w->syms = lw_symtab_retain(ws->syms);
+    w->ident = lw__ws_ident_retain(ws->ident);
     lw__symtab_lock(ws->syms);
     for (i = 0; i < LW__BUILTIN_COUNT; i++) {
         lw__sym_retain_locked(ws->syms, b[i]);
         w->builtins[i] = b[i];
     }
-    lw__sym_retain_locked(ws->syms, ws->account_sid_sym);
-    lw__sym_retain_locked(ws->syms, ws->sid_sym);
     lw__symtab_unlock(ws->syms);
-    w->account_sid = ws->account_sid_sym;
-    w->workspace_sid = ws->sid_sym;
     w->attrs = lw_attrs_retain(attrs);
     w->available = available;
     return w;
@@ -100,19 +96,19 @@ lw_worker *lw_worker_retain(lw_worker *w)
 
 void lw_worker_release(lw_worker *w)
 {
-    lw_symtab *syms;
+    lw__ws_ident *id;
     int i;
 
     if (w == NULL || atomic_fetch_sub(&w->refs, 1) != 1)
         return;
-    syms = w->syms;
+    id = w->ident;
+    lw__symtab_lock(id->syms);
     for (i = 0; i < LW__BUILTIN_COUNT; i++)
-        lw__sym_release(syms, w->builtins[i]);
-    lw__sym_release(syms, w->account_sid);
-    lw__sym_release(syms, w->workspace_sid);
+        lw__sym_release_locked(id->syms, w->builtins[i]);
+    lw__symtab_unlock(id->syms);
     lw_attrs_release(w->attrs);
-    lw__free(lw__symtab_alloc(syms), w);
-    lw_symtab_release(syms);
+    lw__free(lw__symtab_alloc(id->syms), w);
+    lw__ws_ident_release(id);
 }
 
 const char *lw_worker_sid(const lw_worker *w)
@@ -127,12 +123,12 @@ const char *lw_worker_friendly_name(const lw_worker *w)
 
 const char *lw_worker_account_sid(const lw_worker *w)
 {
-    return w != NULL ? w->account_sid->bytes : NULL;
+    return w != NULL ? w->ident->account_sid : NULL;
 }
 
 const char *lw_worker_workspace_sid(const lw_worker *w)
 {
-    return w != NULL ? w->workspace_sid->bytes : NULL;
+    return w != NULL ? w->ident->workspace_sid : NULL;
 }
 
 const char *lw_worker_activity_sid(const lw_worker *w)
@@ -197,7 +193,7 @@ bool lw_worker_matches(const lw_expr *e, const lw_worker *w)
 {
     lw__subject s;
 
-    if (e == NULL || w == NULL || lw__expr_symtab(e) != w->syms)
+    if (e == NULL || w == NULL || lw__expr_symtab(e) != w->ident->syms)
         return false;
     s = worker_subject(w);
     return lw__expr_eval(e, &s);
@@ -212,7 +208,7 @@ lw_result lw_worker_explain(const lw_expr *e, const lw_worker *w,
     if (e == NULL || w == NULL || out == NULL)
         return lw__fail(err, LW_ERR_INVALID, -1,
                         "explain: expression, worker and out are required");
-    if (lw__expr_symtab(e) != w->syms)
+    if (lw__expr_symtab(e) != w->ident->syms)
         return lw__fail(err, LW_ERR_INVALID, -1,
                         "explain: the expression was compiled with another "
                         "workspace's symbol table");
