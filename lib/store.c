@@ -430,6 +430,24 @@ static lw_result ws_init_locks(lw_workspace *ws)
     return LW_OK;
 }
 
+/* The names the three name indexes read from their items. */
+static const char *worker_name_of(const void *item)
+{
+    const lw__worker_rec *r = item;
+
+    return r->snap->builtins[LW__BUILTIN_FRIENDLY_NAME]->bytes;
+}
+
+static const char *act_name_of(const void *item)
+{
+    return ((const lw__act_rec *)item)->name_sym->bytes;
+}
+
+static const char *queue_name_of(const void *item)
+{
+    return ((const lw__queue_rec *)item)->snap->name;
+}
+
 static void ws_copy_options(lw_workspace *ws, const lw_workspace_options *o)
 {
     ws->cap = o->cap;
@@ -518,6 +536,9 @@ lw_result lw__ws_new(const lw_workspace_options *opts, lw_workspace **out,
     if (ws == NULL)
         return lw__fail_code(err, LW_ERR_NOMEM);
     ws->alloc = *a;
+    ws->worker_names.name_of = worker_name_of;
+    ws->act_names.name_of = act_name_of;
+    ws->queue_names.name_of = queue_name_of;
     ws_copy_options(ws, opts);
     if (ws_init_locks(ws) != LW_OK) {  /* GCOVR_EXCL_BR_LINE */
         lw__free(a, ws);

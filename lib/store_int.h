@@ -42,19 +42,26 @@ struct lw_workspace_options {
 
 /* ---- case-insensitive name index --------------------------------------- */
 
-/* One entry: the name's bytes belong to the item and outlive the entry. */
+/* One entry; the item knows its name (see lw__names.name_of). */
 typedef struct lw__name_slot {
-    const char *name;
+    void *item;  /* NULL: empty slot */
     uint32_t len;
     uint32_t hash;
-    void *item;  /* NULL: empty slot */
 } lw__name_slot;
 
-/* Open addressing, linear probing, at most half full. */
+/* The bytes of an item's current name. */
+typedef const char *(*lw__name_of_fn)(const void *item);
+
+/*
+ * Open addressing, linear probing, at most half full.  An item's name is
+ * read from the item itself, so a rename must update the item before
+ * the next lookup.
+ */
 typedef struct lw__names {
     lw__name_slot *slots;
     uint32_t cap;  /* 0 or a power of two */
     uint32_t count;
+    lw__name_of_fn name_of;
 } lw__names;
 
 /* Make room for count entries in all; LW_OK or LW_ERR_NOMEM. */

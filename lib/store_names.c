@@ -52,7 +52,8 @@ void *lw__names_find(const lw__names *t, const char *name, size_t len)
          i = (i + 1) & (t->cap - 1)) {
         const lw__name_slot *s = &t->slots[i];
 
-        if (s->hash == hash && lw__ascii_caseeq(s->name, s->len, name, len))
+        if (s->hash == hash &&
+            lw__ascii_caseeq(t->name_of(s->item), s->len, name, len))
             return s->item;
     }
     return NULL;
@@ -66,7 +67,6 @@ void lw__names_insert(lw__names *t, const char *name, size_t len,
 
     while (t->slots[i].item != NULL)
         i = (i + 1) & (t->cap - 1);
-    t->slots[i].name = name;
     t->slots[i].len = (uint32_t)len;
     t->slots[i].hash = hash;
     t->slots[i].item = item;
@@ -112,5 +112,7 @@ void lw__names_remove(lw__names *t, const char *name, size_t len,
 void lw__names_free(const lw_allocator *a, lw__names *t)
 {
     lw__free(a, t->slots);
-    memset(t, 0, sizeof *t);
+    t->slots = NULL;
+    t->cap = 0;
+    t->count = 0;
 }
