@@ -41,25 +41,48 @@ typedef struct event_batch {
 
 /* ---- snapshots --------------------------------------------------------- */
 
-static lw_worker *snap_new(lw_workspace *ws, const lw__sym *const *b,
-                           lw_attrs *attrs, bool available)
+/* Drop one reference on each built-in, under one hold of the lock. */
+static void builtins_release(lw_symtab *syms, const lw__sym *const *b)
 {
-    lw_worker *w = lw__calloc(&ws->alloc, 1, sizeof *w);
     int i;
 
-    if (w == NULL)
+    lw__symtab_lock(syms);
+    for (i = 0; i < LW__BUILTIN_COUNT; i++)
+        lw__sym_release_locked(syms, b[i]);
+    lw__symtab_unlock(syms);
+}
+
+/*
+ * A snapshot that takes over the caller's references on the built-ins;
+ * on failure they are dropped.
+ */
+static lw_worker *snap_adopt(lw_workspace *ws, const lw__sym *const *b,
+                             lw_attrs *attrs, bool available)
+{
+    lw_worker *w = lw__calloc(&ws->alloc, 1, sizeof *w);
+
+    if (w == NULL) {
+        builtins_release(ws->syms, b);
         return NULL;
+    }
     atomic_init(&w->refs, 1);
     w->ident = lw__ws_ident_retain(ws->ident);
-    lw__symtab_lock(ws->syms);
-    for (i = 0; i < LW__BUILTIN_COUNT; i++) {
-        lw__sym_retain_locked(ws->syms, b[i]);
-        w->builtins[i] = b[i];
-    }
-    lw__symtab_unlock(ws->syms);
+    memcpy(w->builtins, b, sizeof w->builtins);
     w->attrs = lw_attrs_retain(attrs);
     w->available = available;
     return w;
+}
+
+static lw_worker *snap_new(lw_workspace *ws, const lw__sym *const *b,
+                           lw_attrs *attrs, bool available)
+{
+    int i;
+
+    lw__symtab_lock(ws->syms);
+    for (i = 0; i < LW__BUILTIN_COUNT; i++)
+        lw__sym_retain_locked(ws->syms, b[i]);
+    lw__symtab_unlock(ws->syms);
+    return snap_adopt(ws, b, attrs, available);
 }
 
 /* A copy of w's times, version and pending count into n. */
@@ -97,15 +120,11 @@ lw_worker *lw_worker_retain(lw_worker *w)
 void lw_worker_release(lw_worker *w)
 {
     lw__ws_ident *id;
-    int i;
 
     if (w == NULL || atomic_fetch_sub(&w->refs, 1) != 1)
         return;
     id = w->ident;
-    lw__symtab_lock(id->syms);
-    for (i = 0; i < LW__BUILTIN_COUNT; i++)
-        lw__sym_release_locked(id->syms, w->builtins[i]);
-    lw__symtab_unlock(id->syms);
+    builtins_release(id->syms, w->builtins);
     lw_attrs_release(w->attrs);
     lw__free(lw__symtab_alloc(id->syms), w);
     lw__ws_ident_release(id);
@@ -381,20 +400,24 @@ static lw_worker *worker_snap_build(lw_workspace *ws,
     lw_worker *w = NULL;
     bool ok;
 
-    b[LW__BUILTIN_ACTIVITY_SID] = in->act->sid_sym;
-    b[LW__BUILTIN_ACTIVITY_NAME] = in->act->name_sym;
+    /* One hold of the lock takes every reference the snapshot keeps. */
     lw__symtab_lock(ws->syms);
-    ok = lw__sym_intern_locked(ws->syms, sid, LW_SID_LEN, &b[0]) == LW_OK &&
-         lw__sym_intern_locked(ws->syms, in->name, in->name_len, &b[1]) ==
-             LW_OK;
+    ok = lw__sym_intern_locked(ws->syms, sid, LW_SID_LEN, &b[0]) == LW_OK;
+    if (ok && lw__sym_intern_locked(ws->syms, in->name, in->name_len,
+                                    &b[1]) != LW_OK) {
+        lw__sym_release_locked(ws->syms, b[0]);
+        ok = false;
+    }
+    if (ok) {
+        b[LW__BUILTIN_ACTIVITY_SID] = in->act->sid_sym;
+        b[LW__BUILTIN_ACTIVITY_NAME] = in->act->name_sym;
+        lw__sym_retain_locked(ws->syms, b[LW__BUILTIN_ACTIVITY_SID]);
+        lw__sym_retain_locked(ws->syms, b[LW__BUILTIN_ACTIVITY_NAME]);
+    }
     lw__symtab_unlock(ws->syms);
-    if (ok)
-        w = snap_new(ws, b, in->attrs, in->act->snap->available);
-    /* The snapshot holds its own references (or there is none). */
-    lw__symtab_lock(ws->syms);
-    lw__sym_release_locked(ws->syms, b[0]);
-    lw__sym_release_locked(ws->syms, b[1]);
-    lw__symtab_unlock(ws->syms);
+    if (!ok)
+        return NULL;
+    w = snap_adopt(ws, b, in->attrs, in->act->snap->available);
     if (w == NULL)
         return NULL;
     w->pending = in->pending;
