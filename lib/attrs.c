@@ -437,7 +437,7 @@ static lw_result build(lw_symtab *syms, const cJSON *tree, const char *text,
  * cJSON on the scanned copy, then the block.  cJSON allocates from an
  * arena that starts in the size bytes before the copy and grows through
  * the workspace's allocator; the tree goes with the arena.  (The copy
- * ends its allocation, so a read past it is still caught by sanitizers.)
+ * ends its block, so a read past it is still caught by sanitizers.)
  */
 static lw_result parse_tree(lw_symtab *syms, const char *text, size_t len,
                             char *copy, size_t size, const scanned *sd,
@@ -473,12 +473,19 @@ static size_t arena_size(size_t len)
     return len < 4096 ? (12 * len + 256 + 15) & ~(size_t)15 : 48 * 1024;
 }
 
+/*
+ * Documents whose arena and copy fit in this many bytes parse on the
+ * stack (texts up to 294 bytes), without a heap block.
+ */
+#define STACK_BLOCK 4096
+
 lw_result lw_attrs_parse(lw_symtab *syms, const char *text, size_t len,
                          size_t max_bytes, lw_attrs **out, lw_error *err)
 {
     size_t limit = max_bytes ? max_bytes : LW_ATTRS_DEFAULT_MAX_BYTES;
     const lw_allocator *alloc;
     lw__val small[16], *nums = small;
+    _Alignas(16) char stack_block[STACK_BLOCK];
     scanned sd = {NULL, 0, 0};
     size_t arena;
     lw_result rc;
@@ -496,9 +503,15 @@ lw_result lw_attrs_parse(lw_symtab *syms, const char *text, size_t len,
 
     alloc = lw__symtab_alloc(syms);
     arena = arena_size(len);
-    block = lw__malloc(alloc, arena + len + 1);
-    if (block == NULL)
-        return lw__fail_code(err, LW_ERR_NOMEM);
+    if (arena + len + 1 <= sizeof stack_block) {
+        /* The copy ends the array, as it would end a heap block. */
+        block = stack_block;
+        arena = sizeof stack_block - len - 1;
+    } else {
+        block = lw__malloc(alloc, arena + len + 1);
+        if (block == NULL)
+            return lw__fail_code(err, LW_ERR_NOMEM);
+    }
     copy = block + arena;
     memcpy(copy, text, len);
     copy[len] = '\0';
@@ -510,7 +523,8 @@ lw_result lw_attrs_parse(lw_symtab *syms, const char *text, size_t len,
         rc = parse_tree(syms, text, len, copy, arena, &sd, out, err);
     if (nums != small)
         lw__free(alloc, nums);
-    lw__free(alloc, block);
+    if (block != stack_block)
+        lw__free(alloc, block);
     return rc;
 }
 
