@@ -191,12 +191,13 @@ typedef struct lw__queue_rec {
     uint32_t nwords;
 } lw__queue_rec;
 
+/* The SID's NUL ends at byte 35: busy and slot fill the rest of 40. */
 typedef struct lw__worker_rec {
     char sid[LW__SID_BUF];
+    atomic_bool busy;  /* an update or delete is under way */
+    uint32_t slot;     /* stable index into the queues' bit sets */
     lw_worker *snap;
     lw__act_rec *act;
-    uint32_t slot;     /* stable index into the queues' bit sets */
-    atomic_bool busy;  /* an update or delete is under way */
 } lw__worker_rec;
 
 /* ---- the workspace ----------------------------------------------------- */
