@@ -833,6 +833,19 @@ static void test_explain_text(void **state)
                              "result: true\n");
     lw_free(NULL, out);
     lw_attrs_release(doc);
+
+    /* Objects print their members in order; an empty one prints {}. */
+    doc = parse_doc(t, "{\"o\":{\"a\":1,\"b\":[]},\"e\":{}}");
+    out = explain(t, "o == 1 OR e == 1", doc, LW_EXPLAIN_TEXT);
+    assert_string_equal(out, "1. o == 1 -> false\n"
+                             "  left  o = {\"a\":1,\"b\":[]}\n"
+                             "  right 1 = 1\n"
+                             "2. e == 1 -> false\n"
+                             "  left  e = {}\n"
+                             "  right 1 = 1\n"
+                             "result: false\n");
+    lw_free(NULL, out);
+    lw_attrs_release(doc);
     lw_symtab_release(t);
 }
 
