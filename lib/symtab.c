@@ -383,6 +383,9 @@ lw_result lw__shape_intern_locked(lw_symtab *t, const lw__sym *const *keys,
 
     p = shape_find(t, hash, keys, n);
     if (p != NULL) {
+        /* A count that would wrap is refused like memory that ran out. */
+        if (p->refs == UINT32_MAX)
+            return LW_ERR_NOMEM;
         p->refs++;
         *out = p;
         return LW_OK;

@@ -68,6 +68,47 @@ static void test_shared_shapes(void **state)
     assert_int_equal(ta.live, 0);
 }
 
+/* Reference counts that would wrap fail the parse like memory would. */
+static void test_counts_that_would_wrap(void **state)
+{
+    testalloc ta;
+    lw_symtab *t;
+    lw_attrs *a, *b = NULL;
+    lw__shape *shape;
+    lw__sym *key;
+    uint32_t refs;
+
+    (void)state;
+    testalloc_init(&ta);
+    assert_int_equal(lw_symtab_create(&ta.alloc, &t), LW_OK);
+    a = parse(t, "{\"k\":{\"j\":1}}");
+    shape = (lw__shape *)(uintptr_t)lw__obj_shape(
+        &lw__attrs_root(a)->u.items[0]);
+    refs = shape->refs;
+    shape->refs = UINT32_MAX;
+    assert_int_equal(lw_attrs_parse(t, S("{\"k\":{\"j\":2}}"), 0, &b, NULL),
+                     LW_ERR_NOMEM);
+    assert_null(b);
+    shape->refs = refs;
+
+    key = (lw__sym *)(uintptr_t)lw__obj_keys(lw__attrs_root(a))[0];
+    refs = key->refs;
+    key->refs = UINT32_MAX;
+    assert_int_equal(lw_attrs_parse(t, S("{\"k\":3}"), 0, &b, NULL),
+                     LW_ERR_NOMEM);
+    assert_null(b);
+    key->refs = refs;
+
+    /* Nothing was left behind: the same documents parse afterwards. */
+    assert_int_equal(lw_attrs_parse(t, S("{\"k\":{\"j\":2}}"), 0, &b, NULL),
+                     LW_OK);
+    lw_attrs_release(b);
+    lw_attrs_release(a);
+    assert_int_equal(lw_symtab_count(t), 0);
+    lw_symtab_release(t);
+    assert_int_equal(ta.live, 0);
+}
+
 /* A failed shape allocation fails the parse cleanly. */
 static void test_shape_out_of_memory(void **state)
 {
@@ -151,6 +192,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_shared_shapes),
         cmocka_unit_test(test_shape_out_of_memory),
+        cmocka_unit_test(test_counts_that_would_wrap),
         cmocka_unit_test(test_scan_across_shapes),
     };
     return cmocka_run_group_tests_name("shapes", tests, NULL, NULL);
