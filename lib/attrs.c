@@ -53,14 +53,13 @@ static void release_value(lw_symtab *t, const lw__val *v)
             release_value(t, &v->u.items[i]);
         break;
     case LW__OBJ:
-        if (v->n == 0)
-            break;
         keys = lw__obj_keys(v);
         for (i = 0; i < v->n; i++) {
             lw__sym_release_locked(t, keys[i]);
             release_value(t, &v->u.items[i]);
         }
-        lw__shape_release_locked(t, lw__obj_shape(v));
+        if (v->n > 0)
+            lw__shape_release_locked(t, lw__obj_shape(v));
         break;
     default:
         break;
@@ -278,22 +277,6 @@ static void members_place(members *mb, builder *b)
     }
 }
 
-/* The shape of the placed keys; on failure their references are dropped. */
-static lw_result members_shape(members *mb, builder *b,
-                               const lw__shape **shape)
-{
-    size_t i;
-
-    *shape = NULL;
-    if (mb->m == 0 ||
-        lw__shape_intern_locked(b->syms, mb->kv, (uint32_t)mb->m, shape) ==
-            LW_OK)
-        return LW_OK;
-    for (i = 0; i < mb->m; i++)
-        lw__sym_release_locked(b->syms, mb->kv[i]);
-    return LW_ERR_NOMEM;
-}
-
 /* Convert each key's last value; skip the values it replaced. */
 static lw_result members_values(members *mb, builder *b, const cJSON *obj,
                                 lw__val *vals)
@@ -318,7 +301,7 @@ static lw_result members_values(members *mb, builder *b, const cJSON *obj,
 
 static lw_result conv_object(builder *b, const cJSON *obj, lw__val *out)
 {
-    const lw__shape *shape;
+    const lw__shape *shape = NULL;
     small_members sm;
     members mb;
     lw__val *vals;
@@ -334,27 +317,24 @@ static lw_result conv_object(builder *b, const cJSON *obj, lw__val *out)
     }
     members_dedupe(&mb);
     members_place(&mb, b);
-    rc = members_shape(&mb, b, &shape);
-    if (rc != LW_OK) {
-        lw__free(b->alloc, mb.heap);
-        return rc;
-    }
 
-    vals = take(b, mb.m, shape != NULL);
-    if (vals == NULL) { /* GCOVR_EXCL_BR_LINE: see take() */
-        /* GCOVR_EXCL_START */
+    /* An object with members ends its payload with its shape. */
+    vals = take(b, mb.m, mb.m > 0);
+    if (vals == NULL)       /* GCOVR_EXCL_BR_LINE: see take() */
+        rc = LW_ERR_SYNTAX; /* GCOVR_EXCL_LINE */
+    else if (mb.m > 0)
+        rc = lw__shape_intern_locked(b->syms, mb.kv, (uint32_t)mb.m,
+                                     &shape);
+    if (rc != LW_OK) {
         for (size_t i = 0; i < mb.m; i++)
             lw__sym_release_locked(b->syms, mb.kv[i]);
-        if (shape != NULL)
-            lw__shape_release_locked(b->syms, shape);
         lw__free(b->alloc, mb.heap);
-        return LW_ERR_SYNTAX;
-        /* GCOVR_EXCL_STOP */
+        return rc;
     }
     out->tag = LW__OBJ;
     out->n = (uint32_t)mb.m;
     out->u.items = vals;
-    if (shape != NULL)
+    if (mb.m > 0)
         memcpy(&vals[mb.m], &shape, sizeof shape);
 
     rc = members_values(&mb, b, obj, vals);
@@ -672,7 +652,7 @@ static const lw__val *member_by_bytes(const lw__val *p, const char *key,
     const lw__sym *const *keys;
     uint32_t i;
 
-    if (p == NULL || p->tag != LW__OBJ || p->n == 0)
+    if (p == NULL || p->tag != LW__OBJ)
         return NULL;
     keys = lw__obj_keys(p);
     for (i = 0; i < p->n; i++) {

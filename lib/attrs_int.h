@@ -81,10 +81,13 @@ static inline const lw__shape *lw__obj_shape(const lw__val *obj)
     return *(const lw__shape *const *)(const void *)(obj->u.items + obj->n);
 }
 
-/* The keys of an OBJ, in slot order (never read when it has none). */
+/*
+ * The keys of an OBJ in slot order, or NULL when it has none: loops over
+ * its n members never read them then.
+ */
 static inline const lw__sym *const *lw__obj_keys(const lw__val *obj)
 {
-    return lw__obj_shape(obj)->keys;
+    return obj->n > 0 ? lw__obj_shape(obj)->keys : NULL;
 }
 
 /*
@@ -96,12 +99,9 @@ static inline const lw__val *lw__obj_find(const lw__val *obj,
                                           const lw__sym *key,
                                           uint32_t *hint)
 {
-    const lw__sym *const *keys;
+    const lw__sym *const *keys = lw__obj_keys(obj);
     uint32_t i = *hint;
 
-    if (obj->n == 0)
-        return NULL;
-    keys = lw__obj_keys(obj);
     if (LW__LIKELY(i < obj->n && keys[i] == key))
         return &obj->u.items[i];
     for (i = 0; i < obj->n; i++) {

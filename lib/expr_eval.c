@@ -48,13 +48,9 @@ static inline size_t popcount(uint64_t x)
 /* The slot of key in obj after a missed hint (four keys per step), or n. */
 static uint32_t find_slot(const lw__val *obj, const lw__sym *key)
 {
-    const lw__sym *const *k;
+    const lw__sym *const *k = lw__obj_keys(obj);
     uint32_t n = obj->n;
     uint32_t i = 0;
-
-    if (n == 0)
-        return 0;
-    k = lw__obj_keys(obj);
 
     for (; i + 4 <= n; i += 4)
         if ((k[i] == key) | (k[i + 1] == key) | (k[i + 2] == key) |

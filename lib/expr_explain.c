@@ -23,7 +23,7 @@ static void put_value(lw__buf *b, const lw__val *v);
 
 static void put_members(lw__buf *b, const lw__val *v)
 {
-    const lw__sym *const *keys = v->n > 0 ? lw__obj_keys(v) : NULL;
+    const lw__sym *const *keys = lw__obj_keys(v);
     uint32_t i;
 
     lw__buf_putc(b, '{');
