@@ -52,7 +52,7 @@ static void test_shared_shapes(void **state)
     inner_a = &lw__attrs_root(a)->u.items[1];
     assert_int_equal(inner_a->tag, LW__OBJ);
     assert_int_equal(lw__obj_shape(inner_a)->n, 2);
-    assert_string_equal(lw__obj_keys(inner_a)[1]->bytes, "v");
+    assert_string_equal(lw__obj_shape(inner_a)->keys[1]->bytes, "v");
     assert_int_equal(lw__attrs_root(b)->u.items[1].n, 0);
     lw_attrs_release(e);
     e = parse(t, "{\"u\":0,\"v\":[]}");
@@ -68,36 +68,40 @@ static void test_shared_shapes(void **state)
     assert_int_equal(ta.live, 0);
 }
 
+/* With *refs at its limit, parsing text fails like memory would. */
+static void refused_at_limit(lw_symtab *t, uint32_t *refs, const char *text)
+{
+    uint32_t saved = *refs;
+    lw_attrs *doc = NULL;
+
+    *refs = UINT32_MAX;
+    assert_int_equal(lw_attrs_parse(t, S(text), 0, &doc, NULL),
+                     LW_ERR_NOMEM);
+    assert_null(doc);
+    *refs = saved;
+}
+
 /* Reference counts that would wrap fail the parse like memory would. */
 static void test_counts_that_would_wrap(void **state)
 {
     testalloc ta;
     lw_symtab *t;
     lw_attrs *a, *b = NULL;
-    lw__shape *shape;
-    lw__sym *key;
-    uint32_t refs;
+    const lw__val *root;
 
     (void)state;
     testalloc_init(&ta);
     assert_int_equal(lw_symtab_create(&ta.alloc, &t), LW_OK);
     a = parse(t, "{\"k\":{\"j\":1}}");
-    shape = (lw__shape *)(uintptr_t)lw__obj_shape(
-        &lw__attrs_root(a)->u.items[0]);
-    refs = shape->refs;
-    shape->refs = UINT32_MAX;
-    assert_int_equal(lw_attrs_parse(t, S("{\"k\":{\"j\":2}}"), 0, &b, NULL),
-                     LW_ERR_NOMEM);
-    assert_null(b);
-    shape->refs = refs;
-
-    key = (lw__sym *)(uintptr_t)lw__obj_keys(lw__attrs_root(a))[0];
-    refs = key->refs;
-    key->refs = UINT32_MAX;
-    assert_int_equal(lw_attrs_parse(t, S("{\"k\":3}"), 0, &b, NULL),
-                     LW_ERR_NOMEM);
-    assert_null(b);
-    key->refs = refs;
+    root = lw__attrs_root(a);
+    refused_at_limit(t,
+                     &((lw__shape *)(uintptr_t)lw__obj_shape(
+                           &root->u.items[0]))->refs,
+                     "{\"k\":{\"j\":2}}");
+    refused_at_limit(t,
+                     &((lw__sym *)(uintptr_t)lw__obj_shape(root)->keys[0])
+                          ->refs,
+                     "{\"k\":3}");
 
     /* Nothing was left behind: the same documents parse afterwards. */
     assert_int_equal(lw_attrs_parse(t, S("{\"k\":{\"j\":2}}"), 0, &b, NULL),
