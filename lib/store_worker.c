@@ -396,21 +396,22 @@ static lw_worker *worker_snap_build(lw_workspace *ws,
                                     const lw__worker_init *in,
                                     const char *sid)
 {
-    const lw__sym *b[LW__BUILTIN_COUNT] = {NULL, NULL, NULL, NULL};
-    lw_worker *w = NULL;
+    const lw__sym *b[LW__BUILTIN_COUNT];
+    lw_worker *w;
     bool ok;
 
     /* One hold of the lock takes every reference the snapshot keeps. */
+    b[LW__BUILTIN_ACTIVITY_SID] = in->act->sid_sym;
+    b[LW__BUILTIN_ACTIVITY_NAME] = in->act->name_sym;
     lw__symtab_lock(ws->syms);
-    ok = lw__sym_intern_locked(ws->syms, sid, LW_SID_LEN, &b[0]) == LW_OK;
+    ok = lw__sym_intern_locked(ws->syms, sid, LW_SID_LEN,
+                               &b[LW__BUILTIN_SID]) == LW_OK;
     if (ok && lw__sym_intern_locked(ws->syms, in->name, in->name_len,
-                                    &b[1]) != LW_OK) {
-        lw__sym_release_locked(ws->syms, b[0]);
+                                    &b[LW__BUILTIN_FRIENDLY_NAME]) != LW_OK) {
+        lw__sym_release_locked(ws->syms, b[LW__BUILTIN_SID]);
         ok = false;
     }
     if (ok) {
-        b[LW__BUILTIN_ACTIVITY_SID] = in->act->sid_sym;
-        b[LW__BUILTIN_ACTIVITY_NAME] = in->act->name_sym;
         lw__sym_retain_locked(ws->syms, b[LW__BUILTIN_ACTIVITY_SID]);
         lw__sym_retain_locked(ws->syms, b[LW__BUILTIN_ACTIVITY_NAME]);
     }
