@@ -8,8 +8,12 @@
 
 #include "attrs_scan.h"
 
-/* Text over this is refused whatever max_bytes says (32-bit offsets). */
-#define HARD_MAX_BYTES ((size_t)UINT32_MAX - 1)
+/*
+ * Text over this is refused whatever max_bytes says.  A value costs at
+ * most four times its text (a double in an array, "1.5," is a cell and
+ * a box), so the block stays under 2 GiB and its offsets fit in cells.
+ */
+#define HARD_MAX_BYTES ((size_t)256 << 20)
 
 /* Objects with at most this many members dedupe keys without the heap. */
 #define SMALL_OBJECT 8
@@ -31,7 +35,7 @@ typedef struct scanned {
     size_t payload;
 } scanned;
 
-static lw_result conv_value(builder *b, const cJSON *item, lw__val *out);
+static lw_result conv_value(builder *b, const cJSON *item, lw__cell *out);
 
 /* ---- release ------------------------------------------------------------ */
 
@@ -39,27 +43,28 @@ static lw_result conv_value(builder *b, const cJSON *item, lw__val *out);
  * Drop the references a (possibly partly built) value holds; the caller
  * holds the table's lock.
  */
-static void release_value(lw_symtab *t, const lw__val *v)
+static void release_value(lw_symtab *t, const lw__cell *c)
 {
+    lw__val v = lw__val_of(c);
     const lw__sym *const *keys;
     uint32_t i;
 
-    switch (v->tag) {
+    switch (v.tag) {
     case LW__STR:
-        lw__sym_release_locked(t, v->u.s);
+        lw__sym_release_locked(t, v.u.s);
         break;
     case LW__ARR:
-        for (i = 0; i < v->n; i++)
-            release_value(t, &v->u.items[i]);
+        for (i = 0; i < v.n; i++)
+            release_value(t, &v.u.items[i]);
         break;
     case LW__OBJ:
-        keys = lw__obj_keys(v);
-        for (i = 0; i < v->n; i++) {
+        keys = lw__obj_keys(&v);
+        for (i = 0; i < v.n; i++) {
             lw__sym_release_locked(t, keys[i]);
-            release_value(t, &v->u.items[i]);
+            release_value(t, &v.u.items[i]);
         }
-        if (v->n > 0)
-            lw__shape_release_locked(t, lw__obj_shape(v));
+        if (v.n > 0)
+            lw__shape_release_locked(t, lw__obj_shape(&v));
         break;
     default:
         break;
@@ -67,7 +72,7 @@ static void release_value(lw_symtab *t, const lw__val *v)
 }
 
 /* release_value() on a whole document, under one hold of the lock. */
-static void release_root(lw_symtab *t, const lw__val *root)
+static void release_root(lw_symtab *t, const lw__cell *root)
 {
     lw__symtab_lock(t);
     release_value(t, root);
@@ -87,14 +92,14 @@ static size_t child_count(const cJSON *item)
 }
 
 /*
- * Room for nvals values and, when shaped, a shape pointer after them, or
+ * Room for nvals cells and, when shaped, a shape pointer after them, or
  * NULL when the scan's count of them falls short (it never does: cJSON
- * parsed the text the scan accepted).
+ * parsed the text the scan accepted).  A box is one cell's room.
  */
-static lw__val *take(builder *b, size_t nvals, bool shaped)
+static lw__cell *take(builder *b, size_t nvals, bool shaped)
 {
-    lw__val *p = (lw__val *)(void *)b->cursor;
-    size_t n = nvals * sizeof(lw__val) +
+    lw__cell *p = (lw__cell *)(void *)b->cursor;
+    size_t n = nvals * sizeof(lw__cell) +
                (shaped ? sizeof(const lw__shape *) : 0);
 
     if (n > (size_t)(b->end - b->cursor)) /* GCOVR_EXCL_BR_LINE */
@@ -116,48 +121,53 @@ static void skip_numbers(builder *b, const cJSON *item)
 
 /* ---- scalars and arrays ------------------------------------------------- */
 
-static lw_result conv_number(builder *b, lw__val *out)
+static lw_result conv_number(builder *b, lw__cell *out)
 {
+    const lw__val *v;
+    lw__cell *box = NULL;
+
     /* The scan and cJSON saw the same text, so the counts agree. */
     if (b->next_num >= b->nnums)
         return LW_ERR_SYNTAX;
-    *out = b->nums[b->next_num++];
+    v = &b->nums[b->next_num++];
+    if (lw__val_boxed(v)) {
+        box = take(b, 1, false);
+        if (box == NULL)          /* GCOVR_EXCL_BR_LINE: see take() */
+            return LW_ERR_SYNTAX; /* GCOVR_EXCL_LINE */
+    }
+    lw__cell_set(out, v, box);
     return LW_OK;
 }
 
-static lw_result conv_string(builder *b, const char *s, lw__val *out)
+static lw_result conv_string(builder *b, const char *s, lw__cell *out)
 {
     const lw__sym *sym;
 
     if (lw__sym_intern_locked(b->syms, s, strlen(s), &sym) != LW_OK)
         return LW_ERR_NOMEM;
-    out->tag = LW__STR;
-    out->u.s = sym;
+    *out = lw__cell_str(sym);
     return LW_OK;
 }
 
-static lw_result conv_array(builder *b, const cJSON *arr, lw__val *out)
+static lw_result conv_array(builder *b, const cJSON *arr, lw__cell *out)
 {
     size_t n = child_count(arr), i = 0;
     bool all_str = n > 0;
     const cJSON *c;
-    lw__val *items = take(b, n, false);
+    lw__cell *items = take(b, n, false);
 
     if (items == NULL)        /* GCOVR_EXCL_BR_LINE: see take() */
         return LW_ERR_SYNTAX; /* GCOVR_EXCL_LINE */
-    out->tag = LW__ARR;
-    out->n = (uint32_t)n;
-    out->u.items = items;
+    *out = lw__cell_container(out, LW__C_ARR, (uint32_t)n, false, items);
 
     for (c = arr->child; c != NULL; c = c->next, i++) {
         lw_result rc = conv_value(b, c, &items[i]);
 
         if (rc != LW_OK)
             return rc;
-        all_str = all_str && items[i].tag == LW__STR;
+        all_str = all_str && (items[i] & LW__C_KIND) == LW__C_STR;
     }
-    if (all_str)
-        out->flags |= LW__VAL_ALL_STR;
+    *out = lw__cell_container(out, LW__C_ARR, (uint32_t)n, all_str, items);
     return LW_OK;
 }
 
@@ -279,7 +289,7 @@ static void members_place(members *mb, builder *b)
 
 /* Convert each key's last value; skip the values it replaced. */
 static lw_result members_values(members *mb, builder *b, const cJSON *obj,
-                                lw__val *vals)
+                                lw__cell *vals)
 {
     const cJSON *c;
     size_t i = 0;
@@ -299,12 +309,12 @@ static lw_result members_values(members *mb, builder *b, const cJSON *obj,
     return LW_OK;
 }
 
-static lw_result conv_object(builder *b, const cJSON *obj, lw__val *out)
+static lw_result conv_object(builder *b, const cJSON *obj, lw__cell *out)
 {
     const lw__shape *shape = NULL;
     small_members sm;
     members mb;
-    lw__val *vals;
+    lw__cell *vals;
     lw_result rc;
 
     rc = members_init(&mb, child_count(obj), &sm, b->alloc);
@@ -331,9 +341,7 @@ static lw_result conv_object(builder *b, const cJSON *obj, lw__val *out)
         lw__free(b->alloc, mb.heap);
         return rc;
     }
-    out->tag = LW__OBJ;
-    out->n = (uint32_t)mb.m;
-    out->u.items = vals;
+    *out = lw__cell_container(out, LW__C_OBJ, (uint32_t)mb.m, false, vals);
     if (mb.m > 0)
         memcpy(&vals[mb.m], &shape, sizeof shape);
 
@@ -342,17 +350,17 @@ static lw_result conv_object(builder *b, const cJSON *obj, lw__val *out)
     return rc;
 }
 
-static lw_result conv_value(builder *b, const cJSON *item, lw__val *out)
+static lw_result conv_value(builder *b, const cJSON *item, lw__cell *out)
 {
     switch (item->type & 0xff) {
     case cJSON_NULL:
-        out->tag = LW__NULL;
+        *out = (lw__cell)LW__NULL << 3 | LW__C_CONST;
         return LW_OK;
     case cJSON_False:
-        out->tag = LW__FALSE;
+        *out = (lw__cell)LW__FALSE << 3 | LW__C_CONST;
         return LW_OK;
     case cJSON_True:
-        out->tag = LW__TRUE;
+        *out = (lw__cell)LW__TRUE << 3 | LW__C_CONST;
         return LW_OK;
     case cJSON_Number:
         return conv_number(b, out);
@@ -408,7 +416,7 @@ static lw_result build(lw_symtab *syms, const cJSON *tree, const char *text,
     atomic_init(&doc->refs, 1);
     doc->text_len = (uint32_t)len;
     doc->syms = lw_symtab_retain(syms);
-    doc->bytes = total;
+    doc->bytes = (uint32_t)total;
     *out = doc;
     return LW_OK;
 }
@@ -543,14 +551,23 @@ size_t lw_attrs_memory(const lw_attrs *doc)
 
 /* ---- values ------------------------------------------------------------- */
 
-static const lw__val *val_of(const lw_value *v)
+/* A public value is a document's cell. */
+static const lw__cell *cell_of(const lw_value *v)
 {
-    return (const lw__val *)(const void *)v;
+    return (const lw__cell *)(const void *)v;
 }
 
-static const lw_value *value_of(const lw__val *v)
+static const lw_value *value_of(const lw__cell *c)
 {
-    return (const lw_value *)(const void *)v;
+    return (const lw_value *)(const void *)c;
+}
+
+/* The decoded value of v; a missing one reads as null. */
+static lw__val val_of(const lw_value *v)
+{
+    static const lw__cell null_cell = LW__C_CONST;
+
+    return lw__val_of(v != NULL ? cell_of(v) : &null_cell);
 }
 
 const lw_value *lw_attrs_root(const lw_attrs *doc)
@@ -567,97 +584,97 @@ lw_type lw_value_type(const lw_value *v)
         [LW__ARR] = LW_TYPE_ARRAY,     [LW__OBJ] = LW_TYPE_OBJECT,
     };
 
-    return v != NULL ? types[val_of(v)->tag] : LW_TYPE_NULL;
+    return types[val_of(v).tag];
 }
 
 bool lw_value_bool(const lw_value *v)
 {
-    return v != NULL && val_of(v)->tag == LW__TRUE;
+    return val_of(v).tag == LW__TRUE;
 }
 
 int64_t lw_value_int(const lw_value *v)
 {
-    const lw__val *p = val_of(v);
+    lw__val p = val_of(v);
 
-    if (p == NULL)
-        return 0;
-    if (p->tag == LW__INT)
-        return p->u.i;
-    if (p->tag == LW__DOUBLE && p->u.d >= -9223372036854775808.0 &&
-        p->u.d < 9223372036854775808.0)
-        return (int64_t)p->u.d;
+    if (p.tag == LW__INT)
+        return p.u.i;
+    if (p.tag == LW__DOUBLE && p.u.d >= -9223372036854775808.0 &&
+        p.u.d < 9223372036854775808.0)
+        return (int64_t)p.u.d;
     return 0;
 }
 
 double lw_value_double(const lw_value *v)
 {
-    const lw__val *p = val_of(v);
+    lw__val p = val_of(v);
 
-    if (p == NULL)
-        return 0.0;
-    if (p->tag == LW__DOUBLE)
-        return p->u.d;
-    if (p->tag == LW__INT)
-        return (double)p->u.i;
+    if (p.tag == LW__DOUBLE)
+        return p.u.d;
+    if (p.tag == LW__INT)
+        return (double)p.u.i;
     return 0.0;
 }
 
 const char *lw_value_string(const lw_value *v, size_t *len)
 {
-    const lw__val *p = val_of(v);
-    bool str = p != NULL && p->tag == LW__STR;
+    lw__val p = val_of(v);
+    const lw__sym *s = p.tag == LW__STR ? p.u.s : NULL;
 
     if (len != NULL)
-        *len = str ? p->u.s->len : 0;
-    return str ? p->u.s->bytes : NULL;
+        *len = s != NULL ? s->len : 0;
+    return s != NULL ? s->bytes : NULL;
 }
 
 size_t lw_value_count(const lw_value *v)
 {
-    const lw__val *p = val_of(v);
+    lw__val p = val_of(v);
 
-    if (p == NULL || (p->tag != LW__ARR && p->tag != LW__OBJ))
+    if (p.tag != LW__ARR && p.tag != LW__OBJ)
         return 0;
-    return p->n;
+    return p.n;
 }
 
 const lw_value *lw_value_at(const lw_value *v, size_t i)
 {
-    const lw__val *p = val_of(v);
+    lw__val p = val_of(v);
 
-    if (p == NULL || p->tag != LW__ARR || i >= p->n)
+    if (p.tag != LW__ARR || i >= p.n)
         return NULL;
-    return value_of(&p->u.items[i]);
+    return value_of(&p.u.items[i]);
 }
 
 const lw_value *lw_value_member(const lw_value *v, size_t i,
                                 const char **key, size_t *keylen)
 {
-    const lw__val *p = val_of(v);
+    lw__val p = val_of(v);
     const lw__sym *k = NULL;
 
-    if (p != NULL && p->tag == LW__OBJ && i < p->n)
-        k = lw__obj_keys(p)[i];
+    if (p.tag == LW__OBJ && i < p.n)
+        k = lw__obj_keys(&p)[i];
     if (key != NULL)
         *key = k != NULL ? k->bytes : NULL;
     if (keylen != NULL)
         *keylen = k != NULL ? k->len : 0;
-    return k != NULL ? value_of(&p->u.items[i]) : NULL;
+    return k != NULL ? value_of(&p.u.items[i]) : NULL;
 }
 
-/* Member of an OBJ by key bytes, or NULL. */
-static const lw__val *member_by_bytes(const lw__val *p, const char *key,
-                                      size_t len)
+/* Member of the OBJ at c by key bytes, or NULL. */
+static const lw__cell *member_by_bytes(const lw__cell *c, const char *key,
+                                       size_t len)
 {
     const lw__sym *const *keys;
+    lw__val p;
     uint32_t i;
 
-    if (p == NULL || p->tag != LW__OBJ)
+    if (c == NULL)
         return NULL;
-    keys = lw__obj_keys(p);
-    for (i = 0; i < p->n; i++) {
+    p = lw__val_of(c);
+    if (p.tag != LW__OBJ)
+        return NULL;
+    keys = lw__obj_keys(&p);
+    for (i = 0; i < p.n; i++) {
         if (keys[i]->len == len && memcmp(keys[i]->bytes, key, len) == 0)
-            return &p->u.items[i];
+            return &p.u.items[i];
     }
     return NULL;
 }
@@ -667,7 +684,8 @@ const lw_value *lw_value_get(const lw_value *v, const char *key,
 {
     if (key == NULL && keylen > 0)
         return NULL;
-    return value_of(member_by_bytes(val_of(v), key ? key : "", keylen));
+    return value_of(member_by_bytes(v != NULL ? cell_of(v) : NULL,
+                                    key ? key : "", keylen));
 }
 
 /* ---- lookup ------------------------------------------------------------- */
@@ -735,11 +753,12 @@ static bool path_index(path *p, uint64_t *index)
 }
 
 /* One segment: a name and its indexes, applied to v. */
-static const lw__val *path_segment(path *p, const lw__val *v)
+static const lw__cell *path_segment(path *p, const lw__cell *v)
 {
     const char *name;
     size_t n;
     uint64_t index;
+    lw__val a;
 
     path_ws(p);
     if (!path_name(p, &name, &n))
@@ -749,9 +768,10 @@ static const lw__val *path_segment(path *p, const lw__val *v)
     while (v != NULL && path_at(p, '[')) {
         if (!path_index(p, &index))
             return NULL;
-        if (v->tag != LW__ARR || index >= v->n)
+        a = lw__val_of(v);
+        if (a.tag != LW__ARR || index >= a.n)
             return NULL;
-        v = &v->u.items[index];
+        v = &a.u.items[index];
         path_ws(p);
     }
     return v;
@@ -761,7 +781,7 @@ const lw_value *lw_attrs_lookup(const lw_attrs *doc, const char *s,
                                 size_t len)
 {
     path p = {s, len, 0};
-    const lw__val *v;
+    const lw__cell *v;
 
     if (doc == NULL || s == NULL)
         return NULL;

@@ -10,6 +10,7 @@
 #define LW_ATTRS_INT_H
 
 #include <stdatomic.h>
+#include <string.h>
 
 #include "internal.h"
 #include "libworkers/attrs.h"
@@ -55,9 +56,47 @@ typedef struct lw__shape {
 } lw__shape;
 
 /*
- * A value: 16 bytes.  An array's payload is n consecutive values.  An
- * object's payload is n values in document order, keys unique, followed
- * by the object's shape, which holds the keys (none when n is 0).
+ * A value as a document stores it: one 64-bit cell.  The low three bits
+ * are the kind; the rest is the value itself or says where it is:
+ *
+ *   CONST  bits 3..:   LW__NULL, LW__FALSE or LW__TRUE
+ *   INT    bits 3..63: the integer, when it fits in 61 bits
+ *   DOUBLE, BIG        bits 32..63: offset of an 8-byte box holding the
+ *                      double or the integer
+ *   STR    the lw__sym pointer (allocations are 8-aligned)
+ *   ARR    bit 3: every element is a STR; bits 4..31: the element
+ *          count; bits 32..63: offset of the elements
+ *   OBJ    bits 3..31: the member count; bits 32..63: offset of the
+ *          members, which the object's shape follows (none when empty)
+ *
+ * Offsets count bytes from the cell itself to what it points at, which
+ * always comes later in the same block, so a block can be copied as a
+ * whole.  An array's payload is n cells; an object's is n cells in slot
+ * order, keys unique, then the object's shape, which holds the keys.
+ */
+typedef uint64_t lw__cell;
+
+enum {
+    LW__C_CONST = 0,
+    LW__C_INT = 1,
+    LW__C_DOUBLE = 2,
+    LW__C_BIG = 3,
+    LW__C_STR = 4,
+    LW__C_ARR = 5,
+    LW__C_OBJ = 6
+};
+
+#define LW__C_KIND 7u
+/* Integers in [LW__CELL_INT_MIN, LW__CELL_INT_MAX] fit in a cell. */
+#define LW__CELL_INT_MAX (((int64_t)1 << 60) - 1)
+#define LW__CELL_INT_MIN (-((int64_t)1 << 60))
+/* Most elements of an array, members of an object in a cell. */
+#define LW__CELL_ARR_MAX ((1u << 28) - 1)
+#define LW__CELL_OBJ_MAX ((1u << 29) - 1)
+
+/*
+ * A value as the evaluator sees it: 16 bytes, decoded from a cell (or
+ * built by the expression compiler).  A container's payload is cells.
  */
 typedef struct lw__val {
     uint8_t tag;           /* lw__tag */
@@ -68,17 +107,131 @@ typedef struct lw__val {
         int64_t i;
         double d;
         const lw__sym *s;
-        const struct lw__val *items;  /* ARR and OBJ payload */
+        const lw__cell *items;  /* ARR and OBJ payload */
     } u;
 } lw__val;
 
 /* Every element of this array is a STR (set only when n > 0). */
 #define LW__VAL_ALL_STR 1u
 
+/* The cell of a string: its pointer and kind. */
+static inline lw__cell lw__cell_str(const lw__sym *s)
+{
+    return (lw__cell)(uintptr_t)s | LW__C_STR;
+}
+
+/* The string of a STR cell. */
+static inline const lw__sym *lw__cell_sym(lw__cell c)
+{
+    return (const lw__sym *)(uintptr_t)(c & ~(lw__cell)LW__C_KIND);
+}
+
+/* The thing cell c (at address at) points at by its offset. */
+static inline const void *lw__cell_target(const lw__cell *at, lw__cell c)
+{
+    return (const char *)at + (uint32_t)(c >> 32);
+}
+
+/* Decode the cell at c. */
+static inline lw__val lw__val_of(const lw__cell *c)
+{
+    lw__cell x = *c;
+    lw__val v = {0, 0, 0, 0, {0}};
+
+    switch (x & LW__C_KIND) {
+    case LW__C_CONST:
+        v.tag = (uint8_t)(x >> 3);
+        break;
+    case LW__C_INT:
+        v.tag = LW__INT;
+        /* an arithmetic shift, without relying on one */
+        v.u.i = (int64_t)(x >> 3) - (int64_t)((x >> 63) << 61);
+        break;
+    case LW__C_DOUBLE:
+        v.tag = LW__DOUBLE;
+        memcpy(&v.u.d, lw__cell_target(c, x), sizeof v.u.d);
+        break;
+    case LW__C_BIG:
+        v.tag = LW__INT;
+        memcpy(&v.u.i, lw__cell_target(c, x), sizeof v.u.i);
+        break;
+    case LW__C_STR:
+        v.tag = LW__STR;
+        v.u.s = lw__cell_sym(x);
+        break;
+    case LW__C_ARR:
+        v.tag = LW__ARR;
+        v.flags = (uint8_t)((x >> 3) & LW__VAL_ALL_STR);
+        v.n = (uint32_t)(x >> 4) & LW__CELL_ARR_MAX;
+        v.u.items = lw__cell_target(c, x);
+        break;
+    default:
+        v.tag = LW__OBJ;
+        v.n = (uint32_t)(x >> 3) & LW__CELL_OBJ_MAX;
+        v.u.items = lw__cell_target(c, x);
+        break;
+    }
+    return v;
+}
+
+/*
+ * Encode a scalar (not ARR or OBJ) into *c; a double, or an integer too
+ * wide for a cell, goes into *box, which comes after c in its block
+ * (less than 4 GiB after).
+ */
+static inline void lw__cell_set(lw__cell *c, const lw__val *v, void *box)
+{
+    uint64_t off = (uint64_t)((char *)box - (char *)c) << 32;
+
+    switch (v->tag) {
+    case LW__INT:
+        if (v->u.i >= LW__CELL_INT_MIN && v->u.i <= LW__CELL_INT_MAX) {
+            *c = ((lw__cell)v->u.i << 3) | LW__C_INT;
+            return;
+        }
+        memcpy(box, &v->u.i, sizeof v->u.i);
+        *c = off | LW__C_BIG;
+        return;
+    case LW__DOUBLE:
+        memcpy(box, &v->u.d, sizeof v->u.d);
+        *c = off | LW__C_DOUBLE;
+        return;
+    case LW__STR:
+        *c = lw__cell_str(v->u.s);
+        return;
+    default:
+        *c = (lw__cell)v->tag << 3 | LW__C_CONST;
+        return;
+    }
+}
+
+/* Does the scalar v need a box of its own in a cell? */
+static inline bool lw__val_boxed(const lw__val *v)
+{
+    return v->tag == LW__DOUBLE ||
+           (v->tag == LW__INT &&
+            (v->u.i < LW__CELL_INT_MIN || v->u.i > LW__CELL_INT_MAX));
+}
+
+/* A container's cell: kind, count (and flag), payload at items. */
+static inline lw__cell lw__cell_container(const lw__cell *c, int kind,
+                                          uint32_t n, bool all_str,
+                                          const void *items)
+{
+    uint64_t off = (uint64_t)((const char *)items - (const char *)c) << 32;
+
+    if (kind == LW__C_ARR)
+        return off | (lw__cell)n << 4 | (lw__cell)all_str << 3 | LW__C_ARR;
+    return off | (lw__cell)n << 3 | LW__C_OBJ;
+}
+
 /* The shape of an OBJ with at least one member. */
 static inline const lw__shape *lw__obj_shape(const lw__val *obj)
 {
-    return *(const lw__shape *const *)(const void *)(obj->u.items + obj->n);
+    const lw__shape *shape;
+
+    memcpy(&shape, obj->u.items + obj->n, sizeof shape);
+    return shape;
 }
 
 /*
@@ -95,9 +248,9 @@ static inline const lw__sym *const *lw__obj_keys(const lw__val *obj)
  * a caller keeps between calls (an inline cache): documents of one shape
  * hold a key at one slot, so the first comparison usually hits.
  */
-static inline const lw__val *lw__obj_find(const lw__val *obj,
-                                          const lw__sym *key,
-                                          uint32_t *hint)
+static inline const lw__cell *lw__obj_find(const lw__val *obj,
+                                           const lw__sym *key,
+                                           uint32_t *hint)
 {
     const lw__sym *const *keys = lw__obj_keys(obj);
     uint32_t i = *hint;
@@ -115,20 +268,22 @@ static inline const lw__val *lw__obj_find(const lw__val *obj,
 
 /*
  * The document block: this header, then the payloads of every array and
- * object (each container's payload contiguous, children after parents),
- * then the text.  Every STR value and every key holds one reference on
- * its lw__sym, and every object with members one on its shape; releasing
- * the document walks the tree to drop them.
+ * object (each container's payload contiguous, children after parents)
+ * and the boxes of its numbers, then the text.  Every STR value and
+ * every key holds one reference on its lw__sym, and every object with
+ * members one on its shape; releasing the document walks the tree to
+ * drop them.
  */
 struct lw_attrs {
     atomic_uint refs;
     uint32_t text_len;
     lw_symtab *syms;       /* holds a reference */
-    size_t bytes;          /* size of this block; it ends with the text */
-    lw__val root;          /* always an OBJ */
+    uint32_t bytes;        /* size of this block; it ends with the text */
+    uint32_t spare;
+    lw__cell root;         /* always an OBJ */
 };
 
-static inline const lw__val *lw__attrs_root(const lw_attrs *doc)
+static inline const lw__cell *lw__attrs_root(const lw_attrs *doc)
 {
     return &doc->root;
 }
@@ -142,7 +297,9 @@ static inline const char *lw__attrs_text(const lw_attrs *doc)
 /* The root object's shape, or NULL when it has no members. */
 static inline const lw__shape *lw__attrs_shape(const lw_attrs *doc)
 {
-    return doc->root.n > 0 ? lw__obj_shape(&doc->root) : NULL;
+    lw__val root = lw__val_of(&doc->root);
+
+    return root.n > 0 ? lw__obj_shape(&root) : NULL;
 }
 
 /* ---- symbol table ------------------------------------------------------- */

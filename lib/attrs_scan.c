@@ -19,7 +19,7 @@ typedef struct scanner {
     const lw_allocator *alloc;
     lw__val *nums;           /* number values in document order */
     lw__val *small;          /* the caller's array, nums until it fills */
-    size_t payload;          /* bytes of the document's values and keys */
+    size_t payload;          /* bytes of the document's cells, boxes, shapes */
     size_t nnums;
     size_t cap;
     lw_error *err;
@@ -248,6 +248,8 @@ static lw_result push_number(scanner *sc, const lw__val *v)
         sc->cap = cap;
     }
     sc->nums[sc->nnums++] = *v;
+    if (lw__val_boxed(v))
+        sc->payload += sizeof(lw__cell);
     return LW_OK;
 }
 
@@ -475,7 +477,7 @@ static lw_result scan_object(scanner *sc, int depth)
         skip_ws(sc);
         if ((rc = scan_value(sc, depth)) != LW_OK)
             return rc;
-        sc->payload += sizeof(lw__val);
+        sc->payload += sizeof(lw__cell);
 
         skip_ws(sc);
         if (at_char(sc, '}')) {
@@ -502,7 +504,7 @@ static lw_result scan_array(scanner *sc, int depth)
         skip_ws(sc);
         if ((rc = scan_value(sc, depth)) != LW_OK)
             return rc;
-        sc->payload += sizeof(lw__val);
+        sc->payload += sizeof(lw__cell);
 
         skip_ws(sc);
         if (at_char(sc, ']')) {

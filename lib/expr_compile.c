@@ -26,23 +26,29 @@ static void plan(const lw__parse *p, layout *l)
     l->opds = l->nodes + align16((size_t)p->nodes.n * sizeof(lw__node));
     l->steps = l->opds + align16((size_t)p->opds.n * sizeof(lw__operand));
     l->pool = l->steps + align16((size_t)p->steps.n * sizeof(lw__step));
-    l->ptrs = l->pool + align16((size_t)p->pool.n * sizeof(lw__val));
+    /* each element's cell, then a box for each (doubles use theirs) */
+    l->ptrs = l->pool + align16((size_t)p->pool.n * 2 * sizeof(lw__cell));
     l->symv = l->ptrs + align16((size_t)p->pool.n * sizeof(lw__sym *));
     l->total = l->symv + (size_t)p->symv.n * sizeof(lw__sym *);
 }
 
-/* Copy the parse into the block; array literals point into its pool. */
+/*
+ * Copy the parse into the block; array literals become cells in its
+ * pool, as a document would hold them, and their operands point there.
+ */
 static void fill(struct lw_expr *e, char *base, const layout *l,
                  const lw__parse *p)
 {
     lw__operand *opds = (lw__operand *)(void *)(base + l->opds);
-    lw__val *pool = (lw__val *)(void *)(base + l->pool);
+    lw__cell *pool = (lw__cell *)(void *)(base + l->pool);
+    const lw__val *vals = p->pool.data;
     uint32_t i;
 
     memcpy(base + l->nodes, p->nodes.data, p->nodes.n * sizeof(lw__node));
     memcpy(opds, p->opds.data, p->opds.n * sizeof(lw__operand));
     memcpy(base + l->steps, p->steps.data, p->steps.n * sizeof(lw__step));
-    memcpy(pool, p->pool.data, p->pool.n * sizeof(lw__val));
+    for (i = 0; i < p->pool.n; i++)
+        lw__cell_set(&pool[i], &vals[i], &pool[p->pool.n + i]);
     memcpy(base + l->symv, p->symv.data, p->symv.n * sizeof(lw__sym *));
     for (i = 0; i < p->opds.n; i++)
         if (opds[i].kind == LW__OPD_ARRAY)
@@ -102,7 +108,7 @@ static void make_set(gen *g, lw__insn *in, const lw__val *arr)
     uint32_t i;
 
     for (i = 0; i < arr->n; i++)
-        set[i] = arr->u.items[i].u.s;
+        set[i] = lw__val_of(&arr->u.items[i]).u.s;
     qsort(set, arr->n, sizeof *set, ptr_order);
     in->set = set;
     in->nset = arr->n;

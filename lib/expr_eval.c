@@ -63,8 +63,8 @@ static uint32_t find_slot(const lw__val *obj, const lw__sym *key)
 }
 
 /* Member of obj with the given key; *hint is the inline cache. */
-static ALWAYS_INLINE const lw__val *find(const lw__val *obj,
-                                         const lw__sym *key, uint32_t *hint)
+static ALWAYS_INLINE const lw__cell *find(const lw__val *obj,
+                                          const lw__sym *key, uint32_t *hint)
 {
     uint32_t i = *hint;
 
@@ -88,11 +88,12 @@ static ALWAYS_INLINE const lw__val *find(const lw__val *obj,
  * lives in the caller's locals: nothing here takes their address, so
  * they stay in registers across a block.
  */
-static ALWAYS_INLINE const lw__val *find_root(const lw__subject *s,
-                                              const lw__sym *key,
-                                              uint32_t *hint,
-                                              const lw__shape **shape)
+static ALWAYS_INLINE const lw__cell *find_root(const lw__subject *s,
+                                               const lw__sym *key,
+                                               uint32_t *hint,
+                                               const lw__shape **shape)
 {
+    lw__val root;
     uint32_t i;
 
     /* mask_plain() expands a copy for CONTAINS_STR, which mask_test()
@@ -101,29 +102,54 @@ static ALWAYS_INLINE const lw__val *find_root(const lw__subject *s,
     /* GCOVR_EXCL_BR_START */
     if (LW__LIKELY(s->shape != NULL && s->shape == *shape))
         return *hint == NO_SLOT ? NULL : &s->values[*hint];
-    i = find_slot(s->root, key);
+    root = lw__val_of(s->root);
+    i = find_slot(&root, key);
     *shape = s->shape;
-    *hint = i < s->root->n ? i : NO_SLOT;
-    return i < s->root->n ? &s->root->u.items[i] : NULL;
+    *hint = i < root.n ? i : NO_SLOT;
+    return i < root.n ? &root.u.items[i] : NULL;
     /* GCOVR_EXCL_BR_STOP */
+}
+
+/* Member of the subject's root, through the inline cache. */
+static ALWAYS_INLINE const lw__cell *root_find(const lw__subject *s,
+                                               const lw__sym *key,
+                                               uint32_t *hint)
+{
+    lw__val root = lw__val_of(s->root);
+
+    return find(&root, key, hint);
 }
 
 /* ---- references --------------------------------------------------------- */
 
-/* Walk the steps after the first from v; NULL when any is missing. */
+/* The value of cell c decoded into *tmp, or NULL when c is missing. */
+static ALWAYS_INLINE const lw__val *load(const lw__cell *c, lw__val *tmp)
+{
+    if (c == NULL)
+        return NULL;
+    *tmp = lw__val_of(c);
+    return tmp;
+}
+
+/*
+ * Walk n steps from v (NULL: missing); the value reached is decoded into
+ * *tmp (which v may be), or NULL when any step finds nothing.
+ */
 static const lw__val *walk(const lw_expr *e, const lw__val *v, uint32_t step0,
-                           uint32_t n, uint32_t *hints)
+                           uint32_t n, uint32_t *hints, lw__val *tmp)
 {
     const lw__step *s = &e->steps[step0];
     const lw__step *end = s + n;
 
     for (; s < end && v != NULL; s++) {
+        const lw__cell *c;
+
         if (s->key != NULL)
-            v = v->tag == LW__OBJ ? find(v, s->key, &hints[s->slot])
-                                  : NULL;
+            c = v->tag == LW__OBJ ? find(v, s->key, &hints[s->slot]) : NULL;
         else
-            v = v->tag == LW__ARR && s->index < v->n ? &v->u.items[s->index]
+            c = v->tag == LW__ARR && s->index < v->n ? &v->u.items[s->index]
                                                      : NULL;
+        v = load(c, tmp);
     }
     return v;
 }
@@ -149,8 +175,8 @@ const lw__val *lw__expr_resolve(const lw_expr *e, const lw__operand *o,
     if (o->builtin >= 0 && s->builtins != NULL)
         v = builtin(s, o->builtin, tmp);
     else
-        v = find(s->root, first->key, &hints[first->slot]);
-    return walk(e, v, o->step0 + 1, o->nsteps - 1, hints);
+        v = load(root_find(s, first->key, &hints[first->slot]), tmp);
+    return walk(e, v, o->step0 + 1, o->nsteps - 1, hints, tmp);
 }
 
 const lw__val *lw__expr_operand(const lw_expr *e, const lw__operand *o,
@@ -188,20 +214,15 @@ static ALWAYS_INLINE bool set_holds(const lw__insn *in, const lw__sym *x)
     return false;
 }
 
-/* Does an array hold string x?  All-string arrays skip the tag test. */
+/* Does an array hold string x?  A cell is x's exactly when it is x. */
 static ALWAYS_INLINE bool has_str(const lw__val *v, const lw__sym *x)
 {
-    const lw__val *it = v->u.items;
-    const lw__val *end = it + v->n;
+    const lw__cell *it = v->u.items;
+    const lw__cell *end = it + v->n;
+    const lw__cell want = lw__cell_str(x);
 
-    if (v->flags & LW__VAL_ALL_STR) {
-        for (; it < end; it++)
-            if (it->u.s == x)
-                return true;
-        return false;
-    }
     for (; it < end; it++)
-        if (it->tag == LW__STR && it->u.s == x)
+        if (*it == want)
             return true;
     return false;
 }
@@ -255,9 +276,9 @@ static ALWAYS_INLINE const lw__val *left(const lw_expr *e,
     if (LW__UNLIKELY(in->builtin >= 0) && s->builtins != NULL)
         v = builtin(s, in->builtin, tmp);
     else
-        v = find(s->root, in->key, &hints[in->slot]);
+        v = load(root_find(s, in->key, &hints[in->slot]), tmp);
     if (LW__UNLIKELY(in->nsteps > 0))
-        v = walk(e, v, in->step0, in->nsteps, hints);
+        v = walk(e, v, in->step0, in->nsteps, hints, tmp);
     return v;
 }
 
@@ -378,18 +399,18 @@ static inline unsigned next_bit(uint64_t *bits)
 #define MASK_PLAIN(CODE)                                                   \
     if (bits == UINT64_MAX) {                                              \
         for (j = 0; j < 64; j++) {                                         \
-            const lw__val *v = find_root(&s[j], in->key, &h, &sh);         \
+            const lw__cell *c = find_root(&s[j], in->key, &h, &sh);        \
                                                                            \
-            r |= (uint64_t)check(CODE, in, v) << j;                        \
+            r |= (uint64_t)check(CODE, in, load(c, &t)) << j;              \
         }                                                                  \
         break;                                                             \
     }                                                                      \
     while (bits) {                                                         \
-        const lw__val *v;                                                  \
+        const lw__cell *c;                                                 \
                                                                            \
         j = next_bit(&bits);                                               \
-        v = find_root(&s[j], in->key, &h, &sh);                            \
-        r |= (uint64_t)check(CODE, in, v) << j;                            \
+        c = find_root(&s[j], in->key, &h, &sh);                            \
+        r |= (uint64_t)check(CODE, in, load(c, &t)) << j;                  \
     }
 
 static uint64_t mask_plain(const lw__insn *test, const lw__subject *s,
@@ -400,6 +421,7 @@ static uint64_t mask_plain(const lw__insn *test, const lw__subject *s,
     uint64_t r = 0;
     uint32_t h = *hint;
     const lw__shape *sh = NULL;
+    lw__val t;
     unsigned j;
 
     /* CONTAINS_STR never comes here (mask_test); see find_root(). */
@@ -678,6 +700,7 @@ static uint64_t mask_two_phase(const lw_expr *e, const lw__insn *in,
                                uint64_t bits, uint32_t *hints)
 {
     const lw__val *vals[64];
+    lw__val tv[64];
     uint32_t nsteps = in->nsteps;
     const lw__step *next = nsteps > 0 ? &e->steps[in->step0] : NULL;
     bool one_key = nsteps == 1 && next->key != NULL;
@@ -692,14 +715,15 @@ static uint64_t mask_two_phase(const lw_expr *e, const lw__insn *in,
         if (col != NULL)
             v = col[j].tag == LW__COL_MISSING ? NULL : &col[j];
         else
-            v = find_root(&s[j], in->key, &h, &sh);
+            v = load(find_root(&s[j], in->key, &h, &sh), &tv[j]);
 
         /* One more key ("contact.email") is the common nested case. */
         if (one_key)
-            v = v != NULL && v->tag == LW__OBJ ? find(v, next->key, &h2)
-                                               : NULL;
+            v = v != NULL && v->tag == LW__OBJ
+                    ? load(find(v, next->key, &h2), &tv[j])
+                    : NULL;
         else if (nsteps > 0)
-            v = walk(e, v, in->step0, nsteps, hints);
+            v = walk(e, v, in->step0, nsteps, hints, &tv[j]);
         if (v != NULL)
             PREFETCH(v->u.items);
         vals[j] = v;
@@ -1020,8 +1044,8 @@ static uint16_t array_sig(const lw__val *v)
     uint32_t i;
 
     for (i = 0; i < v->n; i++)
-        if (v->u.items[i].tag == LW__STR)
-            sig |= lw__col_sig(v->u.items[i].u.s);
+        if ((v->u.items[i] & LW__C_KIND) == LW__C_STR)
+            sig |= lw__col_sig(lw__cell_sym(v->u.items[i]));
     return sig;
 }
 
@@ -1041,16 +1065,18 @@ void lw__col_value(const lw__val *v, lw__val *out)
 /* ---- public entry points ------------------------------------------------ */
 
 /* An empty object, the root of a NULL document. */
-static const lw__val empty_items[1];
-static const lw__val empty_root = {LW__OBJ, 0, 0, 0, {.items = empty_items}};
+static const lw__cell empty_root = LW__C_OBJ;
 
 void lw__subject_set(lw__subject *s, const lw_attrs *doc,
                      const lw__sym *const *builtins)
 {
+    lw__val root;
+
     s->builtins = builtins;
     s->root = doc != NULL ? lw__attrs_root(doc) : &empty_root;
-    s->shape = doc != NULL ? lw__attrs_shape(doc) : NULL;
-    s->values = s->root->u.items;
+    root = lw__val_of(s->root);
+    s->shape = root.n > 0 ? lw__obj_shape(&root) : NULL;
+    s->values = root.u.items;
 }
 
 /* The subject of a document, or false when it cannot be evaluated. */

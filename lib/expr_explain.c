@@ -21,6 +21,14 @@ typedef struct explainer {
 
 static void put_value(lw__buf *b, const lw__val *v);
 
+/* put_value() of the cell at c. */
+static void put_cell(lw__buf *b, const lw__cell *c)
+{
+    lw__val v = lw__val_of(c);
+
+    put_value(b, &v);
+}
+
 static void put_members(lw__buf *b, const lw__val *v)
 {
     const lw__sym *const *keys = lw__obj_keys(v);
@@ -32,7 +40,7 @@ static void put_members(lw__buf *b, const lw__val *v)
             lw__buf_putc(b, ',');
         lw__buf_json_string(b, keys[i]->bytes, keys[i]->len);
         lw__buf_putc(b, ':');
-        put_value(b, &v->u.items[i]);
+        put_cell(b, &v->u.items[i]);
     }
     lw__buf_putc(b, '}');
 }
@@ -64,7 +72,7 @@ static void put_value(lw__buf *b, const lw__val *v)
         for (i = 0; i < v->n; i++) {
             if (i > 0)
                 lw__buf_putc(b, ',');
-            put_value(b, &v->u.items[i]);
+            put_cell(b, &v->u.items[i]);
         }
         lw__buf_putc(b, ']');
         break;

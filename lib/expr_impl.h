@@ -289,7 +289,7 @@ struct lw_expr {
     const lw__node *nodes;
     const lw__operand *opds;
     const lw__step *steps;
-    const lw__val *pool;        /* array literal elements */
+    const lw__cell *pool;       /* array literal elements, as cells */
     const lw__sym *const *ptrs; /* string sets of IN tests */
     const lw__sym **symv;       /* interned strings, released on free */
 };

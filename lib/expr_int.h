@@ -26,10 +26,10 @@ enum {
  * like any other.  A built-in wins over an attribute of the same name.
  */
 typedef struct lw__subject {
-    const lw__val *root;
+    const lw__cell *root;
     const lw__sym *const *builtins;
     const lw__shape *shape;  /* of root, or NULL */
-    const lw__val *values;   /* root->u.items, when shape is set */
+    const lw__cell *values;  /* root's members, when shape is set */
 } lw__subject;
 
 /*

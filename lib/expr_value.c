@@ -255,9 +255,12 @@ static bool array_holds(const lw__val *arr, const lw__val *x)
 {
     uint32_t i;
 
-    for (i = 0; i < arr->n; i++)
-        if (lw__val_equal(&arr->u.items[i], x))
+    for (i = 0; i < arr->n; i++) {
+        lw__val item = lw__val_of(&arr->u.items[i]);
+
+        if (lw__val_equal(&item, x))
             return true;
+    }
     return false;
 }
 

@@ -20,12 +20,16 @@ uint32_t lw__cols_count(lw_workspace *ws)
 static void col_fill(const lw_workspace *ws, lw__column *c, uint32_t slot)
 {
     uint32_t hint = 0;
-    const lw__val *v = lw__obj_find(ws->subjects[slot].root, c->key, &hint);
+    lw__val root = lw__val_of(ws->subjects[slot].root), v;
+    const lw__cell *cell = lw__obj_find(&root, c->key, &hint);
 
-    if (c->key2 != NULL)
-        v = v != NULL && v->tag == LW__OBJ ? lw__obj_find(v, c->key2, &hint)
-                                           : NULL;
-    lw__col_value(v, &c->vals[slot]);
+    if (cell != NULL && c->key2 != NULL) {
+        v = lw__val_of(cell);
+        cell = v.tag == LW__OBJ ? lw__obj_find(&v, c->key2, &hint) : NULL;
+    }
+    if (cell != NULL)
+        v = lw__val_of(cell);
+    lw__col_value(cell != NULL ? &v : NULL, &c->vals[slot]);
     c->ntag[lw__col_tag(&c->vals[slot])]++;
 }
 

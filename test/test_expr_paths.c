@@ -196,13 +196,16 @@ static void column_value(const matrix *m, size_t i, const lw__col_key *key,
                          lw__val *out)
 {
     uint32_t hint = 0;
-    const lw__val *v = lw__obj_find(m->subj[i].root, key->key, &hint);
+    lw__val root = lw__val_of(m->subj[i].root), v;
+    const lw__cell *c = lw__obj_find(&root, key->key, &hint);
 
-    if (key->key2 != NULL)
-        v = v != NULL && v->tag == LW__OBJ
-                ? lw__obj_find(v, key->key2, &hint)
-                : NULL;
-    lw__col_value(v, out);
+    if (c != NULL && key->key2 != NULL) {
+        v = lw__val_of(c);
+        c = v.tag == LW__OBJ ? lw__obj_find(&v, key->key2, &hint) : NULL;
+    }
+    if (c != NULL)
+        v = lw__val_of(c);
+    lw__col_value(c != NULL ? &v : NULL, out);
 }
 
 /*

@@ -30,7 +30,7 @@ static void test_shared_shapes(void **state)
     testalloc ta;
     lw_symtab *t;
     lw_attrs *a, *b, *c, *d, *e;
-    const lw__val *inner_a, *inner_e;
+    lw__val root_a, inner_a, inner_e;
 
     (void)state;
     testalloc_init(&ta);
@@ -45,19 +45,21 @@ static void test_shared_shapes(void **state)
     assert_ptr_not_equal(lw__attrs_shape(a), lw__attrs_shape(c));
     /* a repeated key stays first */
     assert_ptr_equal(lw__attrs_shape(a), lw__attrs_shape(d));
-    assert_int_equal(lw__obj_shape(lw__attrs_root(a))->n, 2);
+    root_a = lw__val_of(lw__attrs_root(a));
+    assert_int_equal(lw__obj_shape(&root_a)->n, 2);
     assert_null(lw__attrs_shape(e));
 
     /* Nested objects are shaped too; an empty one has no shape. */
-    inner_a = &lw__attrs_root(a)->u.items[1];
-    assert_int_equal(inner_a->tag, LW__OBJ);
-    assert_int_equal(lw__obj_shape(inner_a)->n, 2);
-    assert_string_equal(lw__obj_shape(inner_a)->keys[1]->bytes, "v");
-    assert_int_equal(lw__attrs_root(b)->u.items[1].n, 0);
+    inner_a = lw__val_of(&root_a.u.items[1]);
+    assert_int_equal(inner_a.tag, LW__OBJ);
+    assert_int_equal(lw__obj_shape(&inner_a)->n, 2);
+    assert_string_equal(lw__obj_shape(&inner_a)->keys[1]->bytes, "v");
+    assert_int_equal(
+        lw__val_of(&lw__val_of(lw__attrs_root(b)).u.items[1]).n, 0);
     lw_attrs_release(e);
     e = parse(t, "{\"u\":0,\"v\":[]}");
-    inner_e = lw__attrs_root(e);
-    assert_ptr_equal(lw__obj_shape(inner_a), lw__obj_shape(inner_e));
+    inner_e = lw__val_of(lw__attrs_root(e));
+    assert_ptr_equal(lw__obj_shape(&inner_a), lw__obj_shape(&inner_e));
 
     lw_attrs_release(a);
     lw_attrs_release(b);
@@ -87,19 +89,18 @@ static void test_counts_that_would_wrap(void **state)
     testalloc ta;
     lw_symtab *t;
     lw_attrs *a, *b = NULL;
-    const lw__val *root;
+    lw__val root, inner;
 
     (void)state;
     testalloc_init(&ta);
     assert_int_equal(lw_symtab_create(&ta.alloc, &t), LW_OK);
     a = parse(t, "{\"k\":{\"j\":1}}");
-    root = lw__attrs_root(a);
-    refused_at_limit(t,
-                     &((lw__shape *)(uintptr_t)lw__obj_shape(
-                           &root->u.items[0]))->refs,
+    root = lw__val_of(lw__attrs_root(a));
+    inner = lw__val_of(&root.u.items[0]);
+    refused_at_limit(t, &((lw__shape *)(uintptr_t)lw__obj_shape(&inner))->refs,
                      "{\"k\":{\"j\":2}}");
     refused_at_limit(t,
-                     &((lw__sym *)(uintptr_t)lw__obj_shape(root)->keys[0])
+                     &((lw__sym *)(uintptr_t)lw__obj_shape(&root)->keys[0])
                           ->refs,
                      "{\"k\":3}");
 
