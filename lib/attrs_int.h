@@ -15,18 +15,21 @@
 #include "internal.h"
 #include "libworkers/attrs.h"
 
-/* An interned string.  Immutable once made, except its reference count. */
+/*
+ * An interned string.  Immutable once made, except its reference count.
+ * Its block is offsetof(lw__sym, bytes) + len + 1 bytes: the bytes start
+ * at byte 20, in what would be the struct's padding.
+ */
 typedef struct lw__sym {
     struct lw__sym *next;  /* hash chain, owned by the table */
     uint32_t hash;         /* lw__hash() of the bytes */
-    uint32_t len;          /* byte length */
+    unsigned len : 31;     /* byte length, at most LW__SYM_MAX_LEN */
+    unsigned decimal : 1;  /* a plain decimal number (expressions.md, 4) */
     uint32_t refs;         /* guarded by the table's lock */
-    uint32_t flags;        /* LW__SYM_* */
     char bytes[];          /* len bytes plus a NUL */
 } lw__sym;
 
-/* The string is a plain decimal number (expressions.md, section 4). */
-#define LW__SYM_DECIMAL 1u
+#define LW__SYM_MAX_LEN 0x7fffffffu
 
 typedef enum lw__tag {
     LW__NULL = 0,

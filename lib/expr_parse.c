@@ -140,7 +140,7 @@ static lw_result constant(lw__parse *p, lw__val *v, lw__num *num)
         rc = intern(p, p->lx.text + t->off + 1, t->len - 2, &v->u.s);
         if (rc != LW_OK)
             return rc;
-        if (num != NULL && (v->u.s->flags & LW__SYM_DECIMAL))
+        if (num != NULL && v->u.s->decimal)
             lw__decimal_value(v->u.s->bytes, v->u.s->len, num);
         break;
     case LW__T_NUMBER:

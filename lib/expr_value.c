@@ -173,7 +173,7 @@ bool lw__val_number(const lw__val *v, lw__num *out)
         out->d = v->u.d;
         return true;
     case LW__STR:
-        if (!(v->u.s->flags & LW__SYM_DECIMAL))
+        if (!v->u.s->decimal)
             return false;
         lw__decimal_value(v->u.s->bytes, v->u.s->len, out);
         return true;
@@ -232,7 +232,7 @@ static bool relational(lw__op op, const lw__val *l, const lw__val *r)
     if (l == NULL || r == NULL)
         return false;
     if (l->tag == LW__STR && r->tag == LW__STR &&
-        !((l->u.s->flags & r->u.s->flags) & LW__SYM_DECIMAL))
+        !(l->u.s->decimal & r->u.s->decimal))
         c = bytes_cmp(l->u.s, r->u.s);
     else if (lw__val_number(l, &x) && lw__val_number(r, &y))
         c = lw__num_cmp(&x, &y);

@@ -48,7 +48,7 @@ bool lw__is_plain_decimal(const char *s, size_t len)
 
 static size_t sym_size(size_t len)
 {
-    return sizeof(lw__sym) + len + 1;
+    return offsetof(lw__sym, bytes) + len + 1;
 }
 
 static lw__sym **chain_of(lw_symtab *t, uint32_t hash)
@@ -102,16 +102,16 @@ static lw__sym *sym_new(lw_symtab *t, uint32_t hash, const char *s,
 {
     lw__sym *p;
 
-    if (len >= UINT32_MAX || len > SIZE_MAX - sizeof(lw__sym) - 1)
+    if (len > LW__SYM_MAX_LEN)
         return NULL;
     p = lw__malloc(&t->alloc, sym_size(len));
     if (p == NULL)
         return NULL;
 
     p->hash = hash;
-    p->len = (uint32_t)len;
+    p->len = (unsigned)len;
     p->refs = 1;
-    p->flags = lw__is_plain_decimal(s, len) ? LW__SYM_DECIMAL : 0;
+    p->decimal = lw__is_plain_decimal(s, len);
     if (len > 0)
         memcpy(p->bytes, s, len);
     p->bytes[len] = '\0';

@@ -1027,6 +1027,7 @@ static void test_internal_form(void **state)
 
     (void)state;
     assert_int_equal(sizeof(lw__cell), 8);
+    assert_int_equal(offsetof(lw__sym, bytes), 20);
     assert_int_equal(sizeof(lw__val), 16);
     assert_int_equal(root.tag, LW__OBJ);
     if (x == NULL)
@@ -1118,7 +1119,7 @@ static void test_plain_decimal(void **state)
         assert_int_equal(lw__is_plain_decimal(rows[i].s, len),
                          rows[i].decimal);
         assert_int_equal(lw__sym_intern(t, rows[i].s, len, &s), LW_OK);
-        assert_int_equal((s->flags & LW__SYM_DECIMAL) != 0, rows[i].decimal);
+        assert_int_equal(s->decimal, rows[i].decimal);
         assert_int_equal(s->len, len);
         assert_int_equal(s->hash, lw__hash(rows[i].s, len));
         lw__sym_release(t, s);
