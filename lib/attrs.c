@@ -92,15 +92,16 @@ static size_t child_count(const cJSON *item)
 }
 
 /*
- * Room for nvals cells and, when shaped, a shape pointer after them, or
- * NULL when the scan's count of them falls short (it never does: cJSON
- * parsed the text the scan accepted).  A box is one cell's room.
+ * Room for nvals cells and, when shaped, a shape pointer before them
+ * (the cells are returned), or NULL when the scan's count of them falls
+ * short (it never does: cJSON parsed the text the scan accepted).  A box
+ * is one cell's room.
  */
 static lw__cell *take(builder *b, size_t nvals, bool shaped)
 {
-    lw__cell *p = (lw__cell *)(void *)b->cursor;
-    size_t n = nvals * sizeof(lw__cell) +
-               (shaped ? sizeof(const lw__shape *) : 0);
+    size_t head = shaped ? sizeof(const lw__shape *) : 0;
+    size_t n = head + nvals * sizeof(lw__cell);
+    lw__cell *p = (lw__cell *)(void *)(b->cursor + head);
 
     if (n > (size_t)(b->end - b->cursor)) /* GCOVR_EXCL_BR_LINE */
         return NULL;                       /* GCOVR_EXCL_LINE */
@@ -328,7 +329,7 @@ static lw_result conv_object(builder *b, const cJSON *obj, lw__cell *out)
     members_dedupe(&mb);
     members_place(&mb, b);
 
-    /* An object with members ends its payload with its shape. */
+    /* An object with members starts its payload with its shape. */
     vals = take(b, mb.m, mb.m > 0);
     if (vals == NULL)       /* GCOVR_EXCL_BR_LINE: see take() */
         rc = LW_ERR_SYNTAX; /* GCOVR_EXCL_LINE */
@@ -343,7 +344,7 @@ static lw_result conv_object(builder *b, const cJSON *obj, lw__cell *out)
     }
     *out = lw__cell_container(out, LW__C_OBJ, (uint32_t)mb.m, false, vals);
     if (mb.m > 0)
-        memcpy(&vals[mb.m], &shape, sizeof shape);
+        memcpy(vals - 1, &shape, sizeof shape);
 
     rc = members_values(&mb, b, obj, vals);
     lw__free(b->alloc, mb.heap);

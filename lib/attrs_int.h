@@ -70,12 +70,12 @@ typedef struct lw__shape {
  *   ARR    bit 3: every element is a STR; bits 4..31: the element
  *          count; bits 32..63: offset of the elements
  *   OBJ    bits 3..31: the member count; bits 32..63: offset of the
- *          members, which the object's shape follows (none when empty)
+ *          members, right after the object's shape (none when empty)
  *
  * Offsets count bytes from the cell itself to what it points at, which
  * always comes later in the same block, so a block can be copied as a
- * whole.  An array's payload is n cells; an object's is n cells in slot
- * order, keys unique, then the object's shape, which holds the keys.
+ * whole.  An array's payload is n cells; an object's is its shape, which
+ * holds the keys, then n cells in slot order, keys unique.
  */
 typedef uint64_t lw__cell;
 
@@ -228,13 +228,19 @@ static inline lw__cell lw__cell_container(const lw__cell *c, int kind,
     return off | (lw__cell)n << 3 | LW__C_OBJ;
 }
 
-/* The shape of an OBJ with at least one member. */
-static inline const lw__shape *lw__obj_shape(const lw__val *obj)
+/* The shape stored before the members at items (of an OBJ with some). */
+static inline const lw__shape *lw__members_shape(const lw__cell *items)
 {
     const lw__shape *shape;
 
-    memcpy(&shape, obj->u.items + obj->n, sizeof shape);
+    memcpy(&shape, items - 1, sizeof shape);
     return shape;
+}
+
+/* The shape of an OBJ with at least one member. */
+static inline const lw__shape *lw__obj_shape(const lw__val *obj)
+{
+    return lw__members_shape(obj->u.items);
 }
 
 /*
@@ -272,7 +278,8 @@ static inline const lw__cell *lw__obj_find(const lw__val *obj,
 /*
  * The document block: this header, then the payloads of every array and
  * object (each container's payload contiguous, children after parents)
- * and the boxes of its numbers, then the text.  Every STR value and
+ * and the boxes of its numbers, then the text.  The root's payload comes
+ * first, right after the header.  Every STR value and
  * every key holds one reference on its lw__sym, and every object with
  * members one on its shape; releasing the document walks the tree to
  * drop them.

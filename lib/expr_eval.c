@@ -100,11 +100,13 @@ static ALWAYS_INLINE const lw__cell *find_root(const lw__subject *s,
      * always sends to mask_two_phase(): that copy never runs.  The other
      * copies take every branch here (test/test_expr_paths.c). */
     /* GCOVR_EXCL_BR_START */
-    if (LW__LIKELY(s->shape != NULL && s->shape == *shape))
+    const lw__shape *sh = lw__subject_shape(s);
+
+    if (LW__LIKELY(sh != NULL && sh == *shape))
         return *hint == NO_SLOT ? NULL : &s->values[*hint];
-    root = lw__val_of(s->root);
+    root = lw__subject_root(s);
     i = find_slot(&root, key);
-    *shape = s->shape;
+    *shape = sh;
     *hint = i < root.n ? i : NO_SLOT;
     return i < root.n ? &root.u.items[i] : NULL;
     /* GCOVR_EXCL_BR_STOP */
@@ -115,7 +117,7 @@ static ALWAYS_INLINE const lw__cell *root_find(const lw__subject *s,
                                                const lw__sym *key,
                                                uint32_t *hint)
 {
-    lw__val root = lw__val_of(s->root);
+    lw__val root = lw__subject_root(s);
 
     return find(&root, key, hint);
 }
@@ -371,7 +373,7 @@ bool lw__expr_eval(const lw_expr *e, const lw__subject *s)
 {
     uint32_t hints[LW__EXPR_SLOTS] = {0};
 
-    if (e == NULL || s == NULL || s->root == NULL)
+    if (e == NULL || s == NULL || s->values == NULL)
         return false;
     return run(e, s, hints);
 }
@@ -1064,19 +1066,18 @@ void lw__col_value(const lw__val *v, lw__val *out)
 
 /* ---- public entry points ------------------------------------------------ */
 
-/* An empty object, the root of a NULL document. */
-static const lw__cell empty_root = LW__C_OBJ;
+/* The members of an empty root: none, after a NULL shape. */
+static const lw__cell empty_members[1];
 
 void lw__subject_set(lw__subject *s, const lw_attrs *doc,
                      const lw__sym *const *builtins)
 {
-    lw__val root;
+    lw__val root = {LW__OBJ, 0, 0, 0, {0}};
 
+    if (doc != NULL)
+        root = lw__val_of(lw__attrs_root(doc));
     s->builtins = builtins;
-    s->root = doc != NULL ? lw__attrs_root(doc) : &empty_root;
-    root = lw__val_of(s->root);
-    s->shape = root.n > 0 ? lw__obj_shape(&root) : NULL;
-    s->values = root.u.items;
+    s->values = root.n > 0 ? root.u.items : empty_members + 1;
 }
 
 /* The subject of a document, or false when it cannot be evaluated. */

@@ -218,7 +218,7 @@ lw_result lw__expr_explain(const lw_expr *e, const lw__subject *s,
     explainer x;
     bool result;
 
-    if (e == NULL || s == NULL || s->root == NULL || out == NULL)
+    if (e == NULL || s == NULL || s->values == NULL || out == NULL)
         return lw__fail(err, LW_ERR_INVALID, -1,
                         "explain: program, subject and out are required");
     if (format != LW_EXPLAIN_TEXT && format != LW_EXPLAIN_JSON)

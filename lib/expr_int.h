@@ -19,26 +19,40 @@ enum {
 };
 
 /*
- * What one evaluation sees: the attributes root (an OBJ value) and, for a
- * worker, the four built-ins as interned strings of the program's table;
- * with the root's shape and values when it has a shape.
- * builtins == NULL means no built-ins: those names resolve in the root
- * like any other.  A built-in wins over an attribute of the same name.
+ * What one evaluation sees: the members of the attributes root (an OBJ)
+ * and, for a worker, the four built-ins as interned strings of the
+ * program's table.  The root's shape sits just before its members (a
+ * NULL shape for an empty root), so a scan reads a top-level member
+ * from the document without its header.  builtins == NULL means no
+ * built-ins: those names resolve in the root like any other.  A
+ * built-in wins over an attribute of the same name.
  */
 typedef struct lw__subject {
-    const lw__cell *root;
+    const lw__cell *values;  /* the root's members, after its shape */
     const lw__sym *const *builtins;
-    const lw__shape *shape;  /* of root, or NULL */
-    const lw__cell *values;  /* root's members, when shape is set */
 } lw__subject;
 
-/*
- * Fill a subject for a document (NULL: the empty object) and optional
- * built-ins.  The shape and values let a scan read a top-level member
- * without touching the document's header.
- */
+/* Fill a subject for a document (NULL: the empty object) and optional
+ * built-ins. */
 void lw__subject_set(lw__subject *s, const lw_attrs *doc,
                      const lw__sym *const *builtins);
+
+/* The shape of a subject's root, or NULL when it has no members. */
+static inline const lw__shape *lw__subject_shape(const lw__subject *s)
+{
+    return lw__members_shape(s->values);
+}
+
+/* A subject's root as a value. */
+static inline lw__val lw__subject_root(const lw__subject *s)
+{
+    const lw__shape *shape = lw__subject_shape(s);
+    lw__val root = {LW__OBJ, 0, 0, 0, {0}};
+
+    root.n = shape != NULL ? shape->n : 0;
+    root.u.items = s->values;
+    return root;
+}
 
 /* Evaluate one subject. */
 bool lw__expr_eval(const lw_expr *e, const lw__subject *s);

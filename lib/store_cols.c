@@ -20,7 +20,7 @@ uint32_t lw__cols_count(lw_workspace *ws)
 static void col_fill(const lw_workspace *ws, lw__column *c, uint32_t slot)
 {
     uint32_t hint = 0;
-    lw__val root = lw__val_of(ws->subjects[slot].root), v;
+    lw__val root = lw__subject_root(&ws->subjects[slot]), v;
     const lw__cell *cell = lw__obj_find(&root, c->key, &hint);
 
     if (cell != NULL && c->key2 != NULL) {

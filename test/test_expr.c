@@ -453,8 +453,11 @@ static const char *const gen_docs[] = {
 static bool eval_text(lw_symtab *t, const char *text, const lw_attrs *doc)
 {
     lw_expr *e = compile_ok(t, text);
-    lw__subject s = {lw__attrs_root(doc), NULL, NULL, NULL};
-    bool r = eval_all(e, &s, doc);
+    lw__subject s;
+    bool r;
+
+    lw__subject_set(&s, doc, NULL);
+    r = eval_all(e, &s, doc);
 
     lw_expr_free(e);
     return r;
@@ -584,8 +587,9 @@ static void test_random_texts(void **state)
             for (k = 0; k < 8; k++)
                 text[next(&r) % len] = (char)next(&r);
         if (lw_expr_compile(t, text, len, &e, &err) == LW_OK) {
-            lw__subject s = {lw__attrs_root(doc), NULL, NULL, NULL};
+            lw__subject s;
 
+            lw__subject_set(&s, doc, NULL);
             eval_all(e, &s, doc);
             lw_expr_free(e);
             continue;

@@ -196,7 +196,7 @@ static void column_value(const matrix *m, size_t i, const lw__col_key *key,
                          lw__val *out)
 {
     uint32_t hint = 0;
-    lw__val root = lw__val_of(m->subj[i].root), v;
+    lw__val root = lw__subject_root(&m->subj[i]), v;
     const lw__cell *c = lw__obj_find(&root, key->key, &hint);
 
     if (c != NULL && key->key2 != NULL) {
@@ -452,7 +452,7 @@ static void test_entry_arguments(void **state)
     e = compile(t, "k != 'x'");
     lw__subject_set(&s, doc, NULL);
     bare = s;
-    bare.root = NULL;
+    bare.values = NULL;
 
     assert_true(lw__expr_eval(e, &s));
     assert_false(lw__expr_eval(NULL, &s));

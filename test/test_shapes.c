@@ -139,8 +139,8 @@ static void test_shape_out_of_memory(void **state)
     assert_int_equal(ta.live, 0);
 }
 
-/* Shapes alternate in every pattern; some lack the key, some subjects
- * carry no shape at all: a scan agrees with one-by-one evaluation. */
+/* Shapes alternate in every pattern; some lack the key, some roots are
+ * empty (no shape): a scan agrees with one-by-one evaluation. */
 static void test_scan_across_shapes(void **state)
 {
     static const char *const texts[] = {
@@ -168,8 +168,6 @@ static void test_scan_across_shapes(void **state)
     for (i = 0; i < N; i++) {
         seed = seed * 1103515245 + 12345;
         lw__subject_set(&subj[i], docs[(seed >> 16) % 5], NULL);
-        if ((seed >> 8) % 7 == 0)
-            subj[i].shape = NULL;  /* as a subject made by hand */
     }
     for (k = 0; k < sizeof exprs / sizeof exprs[0]; k++) {
         lw_expr *e;
