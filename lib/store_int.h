@@ -174,7 +174,8 @@ struct lw_workspace_info {
 
 /* ---- records: what the workspace keeps per resource -------------------- */
 
-/* Every record starts with its SID so that sorted arrays share a search. */
+/* Activity and queue records start with their SID: one search serves
+ * both sorted arrays (worker records have theirs in lw__worker_pos). */
 typedef struct lw__act_rec {
     char sid[LW__SID_BUF];
     lw_activity *snap;
@@ -191,14 +192,22 @@ typedef struct lw__queue_rec {
     uint32_t nwords;
 } lw__queue_rec;
 
-/* The SID's NUL ends at byte 35: busy and slot fill the rest of 40. */
+/*
+ * A worker's record keeps no SID of its own: its snapshot holds the SID
+ * interned, and every snapshot of the worker holds the same one.
+ */
 typedef struct lw__worker_rec {
-    char sid[LW__SID_BUF];
-    atomic_bool busy;  /* an update or delete is under way */
-    uint32_t slot;     /* stable index into the queues' bit sets */
-    lw_worker *snap;
+    lw_worker *snap;   /* never NULL */
     lw__act_rec *act;
+    uint32_t slot;     /* stable index into the queues' bit sets */
+    atomic_bool busy;  /* an update or delete is under way */
 } lw__worker_rec;
+
+/* The SID of a worker's record. */
+static inline const char *lw__rec_sid(const lw__worker_rec *r)
+{
+    return r->snap->builtins[LW__BUILTIN_SID]->bytes;
+}
 
 /* ---- the workspace ----------------------------------------------------- */
 
@@ -376,6 +385,8 @@ lw_worker *lw__worker_snap_rename_activity(lw_workspace *ws,
 void lw__worker_replace(lw_workspace *ws, size_t pos, lw_worker *snap);
 /* Position of a worker record. */
 size_t lw__worker_pos(lw_workspace *ws, const lw__worker_rec *r);
+/* Position of the first worker whose SID is not below sid. */
+size_t lw__worker_lower_bound(const lw_workspace *ws, const char *sid);
 
 /* ---- workspace life (store.c) ------------------------------------------ */
 

@@ -111,7 +111,7 @@ static void export_workers(lw__buf *b, const lw_workspace *ws)
         const char *text = lw_attrs_text(w->attrs, &len);
 
         lw__buf_puts(b, i ? ",\n{" : "\n{");
-        put_str(b, "sid", ws->workers[i]->sid, LW_SID_LEN, true);
+        put_str(b, "sid", lw__rec_sid(ws->workers[i]), LW_SID_LEN, true);
         put_str(b, "friendly_name", name->bytes, name->len, false);
         put_str(b, "activity_sid", ws->workers[i]->act->sid, LW_SID_LEN,
                 false);
@@ -382,8 +382,8 @@ static lw_result import_worker(reader *r, const cJSON *it)
 
     memset(&in, 0, sizeof in);
     rc = get_sid(r, it, "sid", "WK", &in.sid);
-    if (rc == LW_OK && lw__sid_find((void *const *)ws->workers, ws->nworkers,
-                                    in.sid, LW_SID_LEN) != NULL)
+    if (rc == LW_OK &&
+        lw__sidx_find(&ws->worker_sids, in.sid, LW_SID_LEN) != NULL)
         rc = bad(r, "sid", "is used twice");
     if (rc == LW_OK && (rc = get_name(r, it, &in.name, &in.name_len)) ==
                            LW_OK &&

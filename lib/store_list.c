@@ -490,7 +490,7 @@ static void add_worker_cand(cand *c, size_t *m, const lw__worker_rec *r,
     c[*m].sec = order == LW_ORDER_SID
                     ? 0
                     : floor_seconds(r->snap->date_status_changed);
-    c[*m].sid = r->sid;
+    c[*m].sid = lw__rec_sid(r);
     c[*m].snap = r->snap;
     (*m)++;
 }
@@ -588,7 +588,7 @@ static size_t walk(const sid_walk *w, size_t pos, bool forward,
 
 static void sid_token(char *buf, char dir, const lw__worker_rec *r)
 {
-    cand c = {0, r->sid, r->snap};
+    cand c = {0, lw__rec_sid(r), r->snap};
 
     render_token(buf, dir, &c, LW_ORDER_SID);
 }
@@ -607,10 +607,9 @@ static lw_result list_workers_by_sid(lw_workspace *ws, const lw_query *q,
     lw_page *p;
 
     if (t->set) {
-        from = lw__sid_lower_bound((void *const *)ws->workers,
-                                   ws->nworkers, t->sid);
+        from = lw__worker_lower_bound(ws, t->sid);
         if (t->after && from < ws->nworkers &&
-            memcmp(ws->workers[from]->sid, t->sid, LW_SID_LEN) == 0)
+            memcmp(lw__rec_sid(ws->workers[from]), t->sid, LW_SID_LEN) == 0)
             from++;
     }
     pos = lw__malloc(&ws->alloc, ((size_t)size + 1) * sizeof *pos);

@@ -43,7 +43,7 @@ lw_result lw__sidx_reserve(const lw_allocator *a, lw__sid_index *x,
 
         if (x->slots[i] == NULL)
             continue;
-        h = sid_hash(x->slots[i]->sid) & (cap - 1);
+        h = sid_hash(lw__rec_sid(x->slots[i])) & (cap - 1);
         while (slots[h] != NULL)
             h = (h + 1) & (cap - 1);
         slots[h] = x->slots[i];
@@ -63,7 +63,7 @@ lw__worker_rec *lw__sidx_find(const lw__sid_index *x, const char *sid,
         return NULL;
     for (h = sid_hash(sid) & (x->cap - 1); x->slots[h] != NULL;
          h = (h + 1) & (x->cap - 1)) {
-        if (memcmp(x->slots[h]->sid, sid, LW_SID_LEN) == 0)
+        if (memcmp(lw__rec_sid(x->slots[h]), sid, LW_SID_LEN) == 0)
             return x->slots[h];
     }
     return NULL;
@@ -71,7 +71,7 @@ lw__worker_rec *lw__sidx_find(const lw__sid_index *x, const char *sid,
 
 void lw__sidx_insert(lw__sid_index *x, lw__worker_rec *r)
 {
-    uint32_t h = sid_hash(r->sid) & (x->cap - 1);
+    uint32_t h = sid_hash(lw__rec_sid(r)) & (x->cap - 1);
 
     while (x->slots[h] != NULL)
         h = (h + 1) & (x->cap - 1);
@@ -84,12 +84,12 @@ void lw__sidx_remove(lw__sid_index *x, const lw__worker_rec *r)
 {
     uint32_t mask = x->cap - 1, hole, i;
 
-    for (hole = sid_hash(r->sid) & mask; x->slots[hole] != r;
+    for (hole = sid_hash(lw__rec_sid(r)) & mask; x->slots[hole] != r;
          hole = (hole + 1) & mask)
         ;
     x->slots[hole] = NULL;
     for (i = (hole + 1) & mask; x->slots[i] != NULL; i = (i + 1) & mask) {
-        uint32_t home = sid_hash(x->slots[i]->sid) & mask;
+        uint32_t home = sid_hash(lw__rec_sid(x->slots[i])) & mask;
 
         /* Move it when its home is not in the cyclic range (hole, i]. */
         if (((i - home) & mask) >= ((i - hole) & mask)) {

@@ -308,10 +308,24 @@ static void batch_deliver(event_batch *b)
 
 /* ---- records ----------------------------------------------------------- */
 
+size_t lw__worker_lower_bound(const lw_workspace *ws, const char *sid)
+{
+    size_t lo = 0, hi = ws->nworkers;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (memcmp(lw__rec_sid(ws->workers[mid]), sid, LW_SID_LEN) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 size_t lw__worker_pos(lw_workspace *ws, const lw__worker_rec *r)
 {
-    return lw__sid_lower_bound((void *const *)ws->workers, ws->nworkers,
-                               r->sid);
+    return lw__worker_lower_bound(ws, lw__rec_sid(r));
 }
 
 void lw__worker_replace(lw_workspace *ws, size_t pos, lw_worker *snap)
@@ -432,8 +446,7 @@ static lw_worker *worker_snap_build(lw_workspace *ws,
 /* Put a prepared record in place; nothing here can fail. */
 static void worker_insert(lw_workspace *ws, lw__worker_rec *r)
 {
-    size_t pos = lw__sid_lower_bound((void *const *)ws->workers,
-                                     ws->nworkers, r->sid);
+    size_t pos = lw__worker_pos(ws, r);
     const lw__sym *name = r->snap->builtins[LW__BUILTIN_FRIENDLY_NAME];
 
     lw__ptrs_insert((void **)ws->workers, ws->nworkers, pos, r);
@@ -473,7 +486,6 @@ lw_result lw__worker_add(lw_workspace *ws, const lw__worker_init *in,
         lw__free(&ws->alloc, r);
         return lw__ws_fail(ws, err, LW_ERR_NOMEM, "out of memory");
     }
-    memcpy(r->sid, sid, LW__SID_BUF);
     r->act = in->act;
     r->slot = slot;
     atomic_init(&r->busy, false);
@@ -810,7 +822,8 @@ static lw_result plan_conflicts(lw_workspace *ws, lw__worker_rec *r,
         return lw__ws_fail(ws, err, LW_ERR_PENDING,
                            "Worker %s has %u pending reservations; set "
                            "RejectPendingReservations to change its "
-                           "activity", r->sid, (unsigned)r->snap->pending);
+                           "activity", lw__rec_sid(r),
+                           (unsigned)r->snap->pending);
     return LW_OK;
 }
 
