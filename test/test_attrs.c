@@ -1015,6 +1015,93 @@ static const lw__sym *elem_sym(const lw__val *v, uint32_t i)
     return e.tag == LW__STR ? e.u.s : NULL;
 }
 
+/*
+ * Integers of up to 61 bits sit in their cell; wider ones and doubles
+ * take an 8-byte box after it.  Either way the value reads back exactly
+ * and compares as a number.
+ */
+static void test_cell_numbers(void **state)
+{
+    static const struct {
+        const char *token;
+        bool boxed;
+        bool is_double;
+        int64_t i;
+        double d;
+    } rows[] = {
+        {"0", false, false, 0, 0},
+        {"-1", false, false, -1, 0},
+        {"1152921504606846975", false, false, INT64_C(1152921504606846975),
+         0},
+        {"1152921504606846976", true, false, INT64_C(1152921504606846976),
+         0},
+        {"-1152921504606846976", false, false,
+         -INT64_C(1152921504606846976), 0},
+        {"-1152921504606846977", true, false, -INT64_C(1152921504606846977),
+         0},
+        {"9223372036854775807", true, false, INT64_MAX, 0},
+        {"-9223372036854775808", true, false, INT64_MIN, 0},
+        {"2.5", true, true, 0, 2.5},
+        {"-0.0", true, true, 0, -0.0},
+    };
+    lw_symtab *t = new_table();
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < ROWS(rows); i++) {
+        char text[64], expr[64];
+        size_t len = (size_t)snprintf(text, sizeof text, "{\"n\":[%s]}",
+                                      rows[i].token);
+        lw_attrs *doc = parse_ok(t, text);
+        const lw_value *v = look(doc, "n[0]");
+        size_t want = sizeof(lw_attrs) + sizeof(const lw__shape *) +
+                      2 * sizeof(lw__cell) + len + 1;
+        lw_expr *e;
+
+        if (rows[i].boxed)
+            want += sizeof(lw__cell);
+        assert_int_equal(lw_attrs_memory(doc), want);
+        if (rows[i].is_double) {
+            double d = lw_value_double(v);
+
+            assert_int_equal(lw_value_type(v), LW_TYPE_DOUBLE);
+            assert_memory_equal(&d, &rows[i].d, sizeof d);
+        } else {
+            assert_int_equal(lw_value_type(v), LW_TYPE_INT);
+            assert_true(lw_value_int(v) == rows[i].i);
+        }
+        /* The language has no negative literals: look for the magnitude,
+         * which only a value that is not below zero (-0.0 is not) has. */
+        snprintf(expr, sizeof expr, "n HAS %s",
+                 rows[i].token + (rows[i].token[0] == '-'));
+        assert_int_equal(lw_expr_compile(t, expr, strlen(expr), &e, NULL),
+                         LW_OK);
+        assert_true(lw_expr_eval(e, doc) ==
+                    (rows[i].token[0] != '-' || rows[i].is_double));
+        lw_expr_free(e);
+        lw_attrs_release(doc);
+    }
+    lw_symtab_release(t);
+}
+
+/* Text over 256 MiB is refused whatever the limit: offsets are 32-bit. */
+static void test_hard_size_limit(void **state)
+{
+    static const char text[] = "{}";
+    size_t hard = (size_t)256 << 20;
+    lw_symtab *t = new_table();
+    lw_attrs *doc = NULL;
+    lw_error err;
+
+    (void)state;
+    /* The length is refused before any byte is read. */
+    assert_int_equal(lw_attrs_parse(t, text, hard + 1, SIZE_MAX, &doc, &err),
+                     LW_ERR_TOO_LARGE);
+    assert_int_equal(err.offset, (int64_t)hard);
+    assert_null(doc);
+    lw_symtab_release(t);
+}
+
 static void test_internal_form(void **state)
 {
     lw_symtab *t = new_table();
@@ -1386,6 +1473,8 @@ int main(void)
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_lookup),
         cmocka_unit_test(test_values),
+        cmocka_unit_test(test_cell_numbers),
+        cmocka_unit_test(test_hard_size_limit),
         cmocka_unit_test(test_internal_form),
         cmocka_unit_test(test_interning_shared),
         cmocka_unit_test(test_plain_decimal),
