@@ -62,19 +62,30 @@ static uint32_t find_slot(const lw__val *obj, const lw__sym *key)
     return n;
 }
 
-/* Member of obj with the given key; *hint is the inline cache. */
-static ALWAYS_INLINE const lw__cell *find(const lw__val *obj,
-                                          const lw__sym *key, uint32_t *hint)
+/* The cell at c decoded into *tmp (which may be what c was read from). */
+static ALWAYS_INLINE const lw__val *decode(const lw__cell *c, lw__val *tmp)
+{
+    *tmp = lw__val_of(c);
+    return tmp;
+}
+
+/*
+ * Member of obj with the given key, decoded into *tmp (which obj may
+ * be), or NULL; *hint is the inline cache.
+ */
+static ALWAYS_INLINE const lw__val *find(const lw__val *obj,
+                                         const lw__sym *key, uint32_t *hint,
+                                         lw__val *tmp)
 {
     uint32_t i = *hint;
 
     if (LW__LIKELY(i < obj->n && lw__obj_keys(obj)[i] == key))
-        return &obj->u.items[i];
+        return decode(&obj->u.items[i], tmp);
     i = find_slot(obj, key);
     if (i == obj->n)
         return NULL;
     *hint = i;
-    return &obj->u.items[i];
+    return decode(&obj->u.items[i], tmp);
 }
 
 /* A hint that says: this shape has no such key. */
@@ -113,13 +124,13 @@ static ALWAYS_INLINE const lw__cell *find_root(const lw__subject *s,
 }
 
 /* Member of the subject's root, through the inline cache. */
-static ALWAYS_INLINE const lw__cell *root_find(const lw__subject *s,
-                                               const lw__sym *key,
-                                               uint32_t *hint)
+static ALWAYS_INLINE const lw__val *root_find(const lw__subject *s,
+                                              const lw__sym *key,
+                                              uint32_t *hint, lw__val *tmp)
 {
     lw__val root = lw__subject_root(s);
 
-    return find(&root, key, hint);
+    return find(&root, key, hint, tmp);
 }
 
 /* ---- references --------------------------------------------------------- */
@@ -144,14 +155,13 @@ static const lw__val *walk(const lw_expr *e, const lw__val *v, uint32_t step0,
     const lw__step *end = s + n;
 
     for (; s < end && v != NULL; s++) {
-        const lw__cell *c;
-
         if (s->key != NULL)
-            c = v->tag == LW__OBJ ? find(v, s->key, &hints[s->slot]) : NULL;
+            v = v->tag == LW__OBJ ? find(v, s->key, &hints[s->slot], tmp)
+                                  : NULL;
         else
-            c = v->tag == LW__ARR && s->index < v->n ? &v->u.items[s->index]
-                                                     : NULL;
-        v = load(c, tmp);
+            v = v->tag == LW__ARR && s->index < v->n
+                    ? decode(&v->u.items[s->index], tmp)
+                    : NULL;
     }
     return v;
 }
@@ -177,7 +187,7 @@ const lw__val *lw__expr_resolve(const lw_expr *e, const lw__operand *o,
     if (o->builtin >= 0 && s->builtins != NULL)
         v = builtin(s, o->builtin, tmp);
     else
-        v = load(root_find(s, first->key, &hints[first->slot]), tmp);
+        v = root_find(s, first->key, &hints[first->slot], tmp);
     return walk(e, v, o->step0 + 1, o->nsteps - 1, hints, tmp);
 }
 
@@ -278,7 +288,7 @@ static ALWAYS_INLINE const lw__val *left(const lw_expr *e,
     if (LW__UNLIKELY(in->builtin >= 0) && s->builtins != NULL)
         v = builtin(s, in->builtin, tmp);
     else
-        v = load(root_find(s, in->key, &hints[in->slot]), tmp);
+        v = root_find(s, in->key, &hints[in->slot], tmp);
     if (LW__UNLIKELY(in->nsteps > 0))
         v = walk(e, v, in->step0, in->nsteps, hints, tmp);
     return v;
@@ -722,7 +732,7 @@ static uint64_t mask_two_phase(const lw_expr *e, const lw__insn *in,
         /* One more key ("contact.email") is the common nested case. */
         if (one_key)
             v = v != NULL && v->tag == LW__OBJ
-                    ? load(find(v, next->key, &h2), &tv[j])
+                    ? find(v, next->key, &h2, &tv[j])
                     : NULL;
         else if (nsteps > 0)
             v = walk(e, v, in->step0, nsteps, hints, &tv[j]);
