@@ -431,21 +431,29 @@ static lw_result ws_init_locks(lw_workspace *ws)
 }
 
 /* The names the three name indexes read from their items. */
-static const char *worker_name_of(const void *item)
+static const char *worker_name_of(const void *item, size_t *len)
 {
     const lw__worker_rec *r = item;
+    const lw__sym *name = r->snap->builtins[LW__BUILTIN_FRIENDLY_NAME];
 
-    return r->snap->builtins[LW__BUILTIN_FRIENDLY_NAME]->bytes;
+    *len = name->len;
+    return name->bytes;
 }
 
-static const char *act_name_of(const void *item)
+static const char *act_name_of(const void *item, size_t *len)
 {
-    return ((const lw__act_rec *)item)->name_sym->bytes;
+    const lw__sym *name = ((const lw__act_rec *)item)->name_sym;
+
+    *len = name->len;
+    return name->bytes;
 }
 
-static const char *queue_name_of(const void *item)
+static const char *queue_name_of(const void *item, size_t *len)
 {
-    return ((const lw__queue_rec *)item)->snap->name;
+    const char *name = ((const lw__queue_rec *)item)->snap->name;
+
+    *len = strlen(name);
+    return name;
 }
 
 static void ws_copy_options(lw_workspace *ws, const lw_workspace_options *o)

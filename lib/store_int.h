@@ -42,23 +42,20 @@ struct lw_workspace_options {
 
 /* ---- case-insensitive name index --------------------------------------- */
 
-/* One entry; the item knows its name (see lw__names.name_of). */
-typedef struct lw__name_slot {
-    void *item;  /* NULL: empty slot */
-    uint32_t len;
-    uint32_t hash;
-} lw__name_slot;
-
-/* The bytes of an item's current name. */
-typedef const char *(*lw__name_of_fn)(const void *item);
+/* An item's current name: its bytes, and their number in *len. */
+typedef const char *(*lw__name_of_fn)(const void *item, size_t *len);
 
 /*
- * Open addressing, linear probing, at most half full.  An item's name is
- * read from the item itself, so a rename must update the item before
- * the next lookup.
+ * Open addressing, linear probing, at most half full.  A slot holds only
+ * the item: its name, and so its hash, is read from the item through
+ * name_of, so every item in the table must report the name it is
+ * indexed under.  Only the item being inserted or removed may report
+ * another, since those two calls take its name explicitly: a rename
+ * removes under the old name, updates the item, then inserts under the
+ * new one.
  */
 typedef struct lw__names {
-    lw__name_slot *slots;
+    void **slots;  /* NULL: empty slot */
     uint32_t cap;  /* 0 or a power of two */
     uint32_t count;
     lw__name_of_fn name_of;
@@ -69,10 +66,10 @@ lw_result lw__names_reserve(const lw_allocator *a, lw__names *t,
                             uint32_t count);
 /* The item whose name equals name ignoring ASCII case, or NULL. */
 void *lw__names_find(const lw__names *t, const char *name, size_t len);
-/* Add an entry (room must have been reserved). */
+/* Add item under name (room must have been reserved). */
 void lw__names_insert(lw__names *t, const char *name, size_t len,
                       void *item);
-/* Remove the entry of item, found under its name. */
+/* Remove item, found under name, the one it was indexed under. */
 void lw__names_remove(lw__names *t, const char *name, size_t len,
                       const void *item);
 void lw__names_free(const lw_allocator *a, lw__names *t);

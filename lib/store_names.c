@@ -7,10 +7,19 @@
 
 #include "store_int.h"
 
+/* The slot where the probe for item's current name starts. */
+static uint32_t home(const lw__names *t, const void *item, uint32_t mask)
+{
+    size_t len;
+    const char *name = t->name_of(item, &len);
+
+    return lw__hash_nocase(name, len) & mask;
+}
+
 lw_result lw__names_reserve(const lw_allocator *a, lw__names *t,
                             uint32_t count)
 {
-    lw__name_slot *slots;
+    void **slots;
     uint32_t cap = t->cap ? t->cap : 16;
     uint32_t i;
 
@@ -24,15 +33,15 @@ lw_result lw__names_reserve(const lw_allocator *a, lw__names *t,
 
     /* Rehash the old entries into the new table. */
     for (i = 0; i < t->cap; i++) {
-        const lw__name_slot *s = &t->slots[i];
+        void *item = t->slots[i];
         uint32_t j;
 
-        if (s->item == NULL)
+        if (item == NULL)
             continue;
-        j = s->hash & (cap - 1);
-        while (slots[j].item != NULL)
+        j = home(t, item, cap - 1);
+        while (slots[j] != NULL)
             j = (j + 1) & (cap - 1);
-        slots[j] = *s;
+        slots[j] = item;
     }
     lw__free(a, t->slots);
     t->slots = slots;
@@ -42,19 +51,19 @@ lw_result lw__names_reserve(const lw_allocator *a, lw__names *t,
 
 void *lw__names_find(const lw__names *t, const char *name, size_t len)
 {
-    uint32_t hash, i;
+    uint32_t i;
 
     /* Callers look up checked names only: name is never NULL. */
     if (t->cap == 0 || name == NULL)  /* GCOVR_EXCL_BR_LINE */
         return NULL;
-    hash = lw__hash_nocase(name, len);
-    for (i = hash & (t->cap - 1); t->slots[i].item != NULL;
-         i = (i + 1) & (t->cap - 1)) {
-        const lw__name_slot *s = &t->slots[i];
+    for (i = lw__hash_nocase(name, len) & (t->cap - 1);
+         t->slots[i] != NULL; i = (i + 1) & (t->cap - 1)) {
+        void *item = t->slots[i];
+        size_t ilen;
+        const char *iname = t->name_of(item, &ilen);
 
-        if (s->hash == hash &&
-            lw__ascii_caseeq(t->name_of(s->item), s->len, name, len))
-            return s->item;
+        if (lw__ascii_caseeq(iname, ilen, name, len))
+            return item;
     }
     return NULL;
 }
@@ -62,14 +71,11 @@ void *lw__names_find(const lw__names *t, const char *name, size_t len)
 void lw__names_insert(lw__names *t, const char *name, size_t len,
                       void *item)
 {
-    uint32_t hash = lw__hash_nocase(name, len);
-    uint32_t i = hash & (t->cap - 1);
+    uint32_t i = lw__hash_nocase(name, len) & (t->cap - 1);
 
-    while (t->slots[i].item != NULL)
+    while (t->slots[i] != NULL)
         i = (i + 1) & (t->cap - 1);
-    t->slots[i].len = (uint32_t)len;
-    t->slots[i].hash = hash;
-    t->slots[i].item = item;
+    t->slots[i] = item;
     t->count++;
 }
 
@@ -92,20 +98,21 @@ void lw__names_remove(lw__names *t, const char *name, size_t len,
     if (t->cap == 0)
         return;
     i = lw__hash_nocase(name, len) & mask;
-    while (t->slots[i].item != NULL && t->slots[i].item != item)
+    while (t->slots[i] != NULL && t->slots[i] != item)
         i = (i + 1) & mask;
-    if (t->slots[i].item == NULL)
+    if (t->slots[i] == NULL)
         return;
     /* GCOVR_EXCL_BR_STOP */
 
-    /* Shift later members of the cluster back over the hole. */
-    for (j = (i + 1) & mask; t->slots[j].item != NULL; j = (j + 1) & mask) {
-        if (outside(t->slots[j].hash & mask, i, j)) {
+    /* Shift later members of the cluster back over the hole; each one
+     * reports the name it was indexed under, so its home is known. */
+    for (j = (i + 1) & mask; t->slots[j] != NULL; j = (j + 1) & mask) {
+        if (outside(home(t, t->slots[j], mask), i, j)) {
             t->slots[i] = t->slots[j];
             i = j;
         }
     }
-    t->slots[i].item = NULL;
+    t->slots[i] = NULL;
     t->count--;
 }
 

@@ -364,13 +364,16 @@ static void queue_update_commit(lw_workspace *ws, lw__queue_rec *r,
                                 queue_update *u, lw_task_queue *snap,
                                 uint64_t *bits)
 {
-    /* The index points into the snapshot's text: move it to the new one
-     * even when the name stays, since the old snapshot may be freed. */
-    lw__names_remove(&ws->queue_names, r->snap->name, strlen(r->snap->name),
-                     r);
-    lw__names_insert(&ws->queue_names, snap->name, strlen(snap->name), r);
+    /* The index reads names from the records: on a rename r leaves it
+     * under its old name and comes back once r->snap has the new one. */
+    if (u->name != NULL)
+        lw__names_remove(&ws->queue_names, r->snap->name,
+                         strlen(r->snap->name), r);
     lw_task_queue_release(r->snap);
     r->snap = snap;
+    if (u->name != NULL)
+        lw__names_insert(&ws->queue_names, snap->name, strlen(snap->name),
+                         r);
     if (bits != NULL) {
         queue_fill_bits(ws, u->expr, bits);
         lw_expr_free(r->expr);

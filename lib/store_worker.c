@@ -887,16 +887,18 @@ static void plan_commit(lw_workspace *ws, lw__worker_rec *r,
     const lw__sym *name = n->builtins[LW__BUILTIN_FRIENDLY_NAME];
     size_t pos = lw__worker_pos(ws, r);
 
-    if (p->name_changed) {
+    /* The index reads names from the records: r leaves it under its old
+     * name and comes back once its snapshot carries the new one. */
+    if (p->name_changed)
         lw__names_remove(&ws->worker_names, old->bytes, old->len, r);
-        lw__names_insert(&ws->worker_names, name->bytes, name->len, r);
-    }
     if (p->act_changed) {
         r->act->nworkers--;
         r->act = p->act;
         r->act->nworkers++;
     }
     lw__worker_replace(ws, pos, n);
+    if (p->name_changed)
+        lw__names_insert(&ws->worker_names, name->bytes, name->len, r);
     lw__queues_eval_worker(ws, pos);
 }
 
