@@ -148,12 +148,28 @@ struct lw_worker {
     /* sid, friendly name, activity sid, activity name, each held once */
     const lw__sym *builtins[LW__BUILTIN_COUNT];
     lw_attrs *attrs;  /* a reference */
-    bool available;
-    int64_t version;
+    /* version << 1 | available: versions start at most at 2^53 (an
+     * import's exact integers) and count up by one per update */
+    uint64_t version_bits;
     int64_t date_created;
     int64_t date_updated;
     int64_t date_status_changed;
 };
+
+static inline int64_t lw__snap_version(const lw_worker *w)
+{
+    return (int64_t)(w->version_bits >> 1);
+}
+
+static inline bool lw__snap_available(const lw_worker *w)
+{
+    return (w->version_bits & 1) != 0;
+}
+
+static inline void lw__snap_set_version(lw_worker *w, int64_t version)
+{
+    w->version_bits = (uint64_t)version << 1 | (w->version_bits & 1);
+}
 
 struct lw_workspace_info {
     atomic_uint refs;

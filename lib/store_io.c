@@ -116,7 +116,7 @@ static void export_workers(lw__buf *b, const lw_workspace *ws)
         put_str(b, "activity_sid", ws->workers[i]->act->sid, LW_SID_LEN,
                 false);
         put_str(b, "attributes", text, len, false);
-        put_int(b, "version", w->version);
+        put_int(b, "version", lw__snap_version(w));
         put_int(b, "pending_reservations", w->pending);
         put_int(b, "date_created", w->date_created);
         put_int(b, "date_updated", w->date_updated);

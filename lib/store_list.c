@@ -479,7 +479,8 @@ static bool worker_matches(const lw__worker_rec *r, const wfilter *f)
         return false;
     if (f->act != NULL && r->act != f->act)
         return false;
-    if (f->available >= 0 && r->snap->available != (f->available == 1))
+    if (f->available >= 0 &&
+        lw__snap_available(r->snap) != (f->available == 1))
         return false;
     return f->queue == NULL || lw__queue_has(f->queue, r->slot);
 }

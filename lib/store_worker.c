@@ -69,7 +69,7 @@ static lw_worker *snap_adopt(lw_workspace *ws, const lw__sym *const *b,
     w->ident = lw__ws_ident_retain(ws->ident);
     memcpy(w->builtins, b, sizeof w->builtins);
     w->attrs = lw_attrs_retain(attrs);
-    w->available = available;
+    w->version_bits = available;
     return w;
 }
 
@@ -89,7 +89,7 @@ static lw_worker *snap_new(lw_workspace *ws, const lw__sym *const *b,
 static void snap_copy_state(lw_worker *n, const lw_worker *w)
 {
     n->pending = w->pending;
-    n->version = w->version;
+    lw__snap_set_version(n, lw__snap_version(w));
     n->date_created = w->date_created;
     n->date_updated = w->date_updated;
     n->date_status_changed = w->date_status_changed;
@@ -104,7 +104,7 @@ lw_worker *lw__worker_snap_rename_activity(lw_workspace *ws,
 
     memcpy(b, w->builtins, sizeof b);
     b[LW__BUILTIN_ACTIVITY_NAME] = name;
-    n = snap_new(ws, b, w->attrs, w->available);
+    n = snap_new(ws, b, w->attrs, lw__snap_available(w));
     if (n != NULL)
         snap_copy_state(n, w);
     return n;
@@ -162,7 +162,7 @@ const char *lw_worker_activity_name(const lw_worker *w)
 
 bool lw_worker_available(const lw_worker *w)
 {
-    return w != NULL ? w->available : false;
+    return w != NULL && lw__snap_available(w);
 }
 
 const char *lw_worker_attributes(const lw_worker *w, size_t *len)
@@ -192,7 +192,7 @@ int64_t lw_worker_date_status_changed(const lw_worker *w)
 
 int64_t lw_worker_version(const lw_worker *w)
 {
-    return w != NULL ? w->version : 0;
+    return w != NULL ? lw__snap_version(w) : 0;
 }
 
 uint32_t lw_worker_pending_reservations(const lw_worker *w)
@@ -286,7 +286,7 @@ static lw_event *batch_add(event_batch *b, const char *type, lw_worker *w,
     memset(ev, 0, sizeof *ev);
     ev->type = type;
     ev->worker = lw_worker_retain(w);
-    ev->version = w->version;
+    ev->version = lw__snap_version(w);
     ev->timestamp = now;
     return ev;
 }
@@ -436,7 +436,7 @@ static lw_worker *worker_snap_build(lw_workspace *ws,
     if (w == NULL)
         return NULL;
     w->pending = in->pending;
-    w->version = in->version;
+    lw__snap_set_version(w, in->version);
     w->date_created = in->date_created;
     w->date_updated = in->date_updated;
     w->date_status_changed = in->date_status_changed;
@@ -808,7 +808,8 @@ static lw_result plan_conflicts(lw_workspace *ws, lw__worker_rec *r,
                                 const update_plan *p, lw_error *err)
 {
     const lw__worker_rec *other;
-    lw_result rc = precondition(ws, p->c->expected, r->snap->version, err);
+    lw_result rc = precondition(ws, p->c->expected,
+                                lw__snap_version(r->snap), err);
 
     if (rc != LW_OK)
         return rc;
@@ -851,7 +852,7 @@ static lw_worker *plan_snapshot(lw_workspace *ws, lw__worker_rec *r,
     if (n == NULL)
         return NULL;
     snap_copy_state(n, cur);
-    n->version = cur->version + 1;
+    lw__snap_set_version(n, lw__snap_version(cur) + 1);
     n->date_updated = now;
     if (p->act_changed) {
         n->date_status_changed = now;
@@ -982,7 +983,8 @@ static lw_result delete_locked(lw_workspace *ws, lw__worker_rec *r,
 {
     const lw__sym *name = r->snap->builtins[LW__BUILTIN_FRIENDLY_NAME];
     size_t pos;
-    lw_result rc = precondition(ws, expected, r->snap->version, err);
+    lw_result rc = precondition(ws, expected, lw__snap_version(r->snap),
+                                err);
 
     if (rc != LW_OK)
         return rc;
@@ -1051,7 +1053,7 @@ static lw_result set_pending(lw_workspace *ws, const char *sid, size_t len,
                          (unsigned)UINT32_MAX);
     if (rc == LW_OK && count != r->snap->pending) {
         n = snap_new(ws, r->snap->builtins, r->snap->attrs,
-                     r->snap->available);
+                     lw__snap_available(r->snap));
         if (n == NULL)
             rc = lw__ws_fail(ws, err, LW_ERR_NOMEM, "out of memory");
         else {
