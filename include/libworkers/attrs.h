@@ -62,7 +62,7 @@ typedef struct lw_attrs lw_attrs;
 /*
  * Parse len bytes of text as a strict RFC 8259 JSON object (see
  * docs/attributes.md): UTF-8 only, no NUL bytes, at most max_bytes bytes
- * (0 selects LW_ATTRS_DEFAULT_MAX_BYTES), nesting at most
+ * (0 selects LW_ATTRS_DEFAULT_MAX_BYTES; never over 256 MiB), nesting at most
  * LW_ATTRS_MAX_DEPTH, numbers finite as doubles, duplicate keys resolved
  * to their last occurrence.  Integers in [-2^63, 2^63-1] written without
  * fraction or exponent stay exact.  The text is kept byte for byte.
