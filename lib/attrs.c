@@ -355,13 +355,13 @@ static lw_result conv_value(builder *b, const cJSON *item, lw__cell *out)
 {
     switch (item->type & 0xff) {
     case cJSON_NULL:
-        *out = (lw__cell)LW__NULL << 3 | LW__C_CONST;
+        *out = lw__cell_const(LW__NULL);
         return LW_OK;
     case cJSON_False:
-        *out = (lw__cell)LW__FALSE << 3 | LW__C_CONST;
+        *out = lw__cell_const(LW__FALSE);
         return LW_OK;
     case cJSON_True:
-        *out = (lw__cell)LW__TRUE << 3 | LW__C_CONST;
+        *out = lw__cell_const(LW__TRUE);
         return LW_OK;
     case cJSON_Number:
         return conv_number(b, out);

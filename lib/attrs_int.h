@@ -93,7 +93,10 @@ enum {
 /* Integers in [LW__CELL_INT_MIN, LW__CELL_INT_MAX] fit in a cell. */
 #define LW__CELL_INT_MAX (((int64_t)1 << 60) - 1)
 #define LW__CELL_INT_MIN (-((int64_t)1 << 60))
-/* Most elements of an array, members of an object in a cell. */
+/*
+ * The most elements of an array and members of an object a cell counts:
+ * more than a text of 256 MiB can hold (an element takes two bytes).
+ */
 #define LW__CELL_ARR_MAX ((1u << 28) - 1)
 #define LW__CELL_OBJ_MAX ((1u << 29) - 1)
 
@@ -121,6 +124,12 @@ typedef struct lw__val {
 static inline lw__cell lw__cell_str(const lw__sym *s)
 {
     return (lw__cell)(uintptr_t)s | LW__C_STR;
+}
+
+/* The cell of null, false or true. */
+static inline lw__cell lw__cell_const(lw__tag tag)
+{
+    return (lw__cell)tag << 3 | LW__C_CONST;
 }
 
 /* The string of a STR cell. */
@@ -177,15 +186,21 @@ static inline lw__val lw__val_of(const lw__cell *c)
     return v;
 }
 
+/* The cell of kind DOUBLE or BIG at c whose box is at box. */
+static inline lw__cell lw__cell_boxed(const lw__cell *c, const void *box,
+                                      int kind)
+{
+    return (uint64_t)((const char *)box - (const char *)c) << 32 |
+           (lw__cell)kind;
+}
+
 /*
  * Encode a scalar (not ARR or OBJ) into *c; a double, or an integer too
- * wide for a cell, goes into *box, which comes after c in its block
- * (less than 4 GiB after).
+ * wide for a cell, goes into *box (see lw__val_boxed(); NULL otherwise),
+ * which comes after c in its block, less than 4 GiB after.
  */
 static inline void lw__cell_set(lw__cell *c, const lw__val *v, void *box)
 {
-    uint64_t off = (uint64_t)((char *)box - (char *)c) << 32;
-
     switch (v->tag) {
     case LW__INT:
         if (v->u.i >= LW__CELL_INT_MIN && v->u.i <= LW__CELL_INT_MAX) {
@@ -193,17 +208,17 @@ static inline void lw__cell_set(lw__cell *c, const lw__val *v, void *box)
             return;
         }
         memcpy(box, &v->u.i, sizeof v->u.i);
-        *c = off | LW__C_BIG;
+        *c = lw__cell_boxed(c, box, LW__C_BIG);
         return;
     case LW__DOUBLE:
         memcpy(box, &v->u.d, sizeof v->u.d);
-        *c = off | LW__C_DOUBLE;
+        *c = lw__cell_boxed(c, box, LW__C_DOUBLE);
         return;
     case LW__STR:
         *c = lw__cell_str(v->u.s);
         return;
     default:
-        *c = (lw__cell)v->tag << 3 | LW__C_CONST;
+        *c = lw__cell_const((lw__tag)v->tag);
         return;
     }
 }
@@ -278,11 +293,9 @@ static inline const lw__cell *lw__obj_find(const lw__val *obj,
 /*
  * The document block: this header, then the payloads of every array and
  * object (each container's payload contiguous, children after parents)
- * and the boxes of its numbers, then the text.  The root's payload comes
- * first, right after the header.  Every STR value and
- * every key holds one reference on its lw__sym, and every object with
- * members one on its shape; releasing the document walks the tree to
- * drop them.
+ * and the boxes of its numbers, then the text.  Every STR value and every
+ * key holds one reference on its lw__sym, and every object with members
+ * one on its shape; releasing the document walks the tree to drop them.
  */
 struct lw_attrs {
     atomic_uint refs;
