@@ -125,18 +125,20 @@ static void skip_numbers(builder *b, const cJSON *item)
 static lw_result conv_number(builder *b, lw__cell *out)
 {
     const lw__val *v;
-    lw__cell *box = NULL;
+    lw__cell *box;
 
     /* The scan and cJSON saw the same text, so the counts agree. */
     if (b->next_num >= b->nnums)
         return LW_ERR_SYNTAX;
     v = &b->nums[b->next_num++];
-    if (lw__val_boxed(v)) {
-        box = take(b, 1, false);
-        if (box == NULL)          /* GCOVR_EXCL_BR_LINE: see take() */
-            return LW_ERR_SYNTAX; /* GCOVR_EXCL_LINE */
+    if (!lw__val_boxed(v)) {
+        *out = lw__cell_scalar(v);
+        return LW_OK;
     }
-    lw__cell_set(out, v, box);
+    box = take(b, 1, false);
+    if (box == NULL)          /* GCOVR_EXCL_BR_LINE: see take() */
+        return LW_ERR_SYNTAX; /* GCOVR_EXCL_LINE */
+    *out = lw__cell_box(out, v, box);
     return LW_OK;
 }
 

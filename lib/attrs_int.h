@@ -194,41 +194,44 @@ static inline lw__cell lw__cell_boxed(const lw__cell *c, const void *box,
            (lw__cell)kind;
 }
 
-/*
- * Encode a scalar (not ARR or OBJ) into *c; a double, or an integer too
- * wide for a cell, goes into *box (see lw__val_boxed(); NULL otherwise),
- * which comes after c in its block, less than 4 GiB after.
- */
-static inline void lw__cell_set(lw__cell *c, const lw__val *v, void *box)
-{
-    switch (v->tag) {
-    case LW__INT:
-        if (v->u.i >= LW__CELL_INT_MIN && v->u.i <= LW__CELL_INT_MAX) {
-            *c = ((lw__cell)v->u.i << 3) | LW__C_INT;
-            return;
-        }
-        memcpy(box, &v->u.i, sizeof v->u.i);
-        *c = lw__cell_boxed(c, box, LW__C_BIG);
-        return;
-    case LW__DOUBLE:
-        memcpy(box, &v->u.d, sizeof v->u.d);
-        *c = lw__cell_boxed(c, box, LW__C_DOUBLE);
-        return;
-    case LW__STR:
-        *c = lw__cell_str(v->u.s);
-        return;
-    default:
-        *c = lw__cell_const((lw__tag)v->tag);
-        return;
-    }
-}
-
 /* Does the scalar v need a box of its own in a cell? */
 static inline bool lw__val_boxed(const lw__val *v)
 {
     return v->tag == LW__DOUBLE ||
            (v->tag == LW__INT &&
             (v->u.i < LW__CELL_INT_MIN || v->u.i > LW__CELL_INT_MAX));
+}
+
+/* The cell of a scalar (not ARR or OBJ) that needs no box. */
+static inline lw__cell lw__cell_scalar(const lw__val *v)
+{
+    switch (v->tag) {
+    case LW__INT:
+        return ((lw__cell)v->u.i << 3) | LW__C_INT;
+    case LW__STR:
+        return lw__cell_str(v->u.s);
+    default:
+        return lw__cell_const((lw__tag)v->tag);
+    }
+}
+
+/*
+ * The cell at c of a scalar that needs a box (a double or a wide
+ * integer), whose 8 bytes go to box: after c in its block, less than
+ * 4 GiB after.
+ */
+static inline lw__cell lw__cell_box(const lw__cell *c, const lw__val *v,
+                                    void *box)
+{
+    memcpy(box, &v->u.i, sizeof v->u.i);
+    return lw__cell_boxed(c, box,
+                          v->tag == LW__DOUBLE ? LW__C_DOUBLE : LW__C_BIG);
+}
+
+/* Encode a scalar into *c, with room for its box, if it needs one, at box. */
+static inline void lw__cell_set(lw__cell *c, const lw__val *v, void *box)
+{
+    *c = lw__val_boxed(v) ? lw__cell_box(c, v, box) : lw__cell_scalar(v);
 }
 
 /* A container's cell: kind, count (and flag), payload at items. */
