@@ -567,7 +567,8 @@ static uint64_t mask_strs(const lw__insn *in, const lw__val *col,
 /*
  * Integer tests on a column of integers only (and missing values): the
  * comparison's sign picks the answer from the test's mask, and a
- * missing value is not equal to anything.
+ * missing value is not equal to anything.  A missing value's payload is
+ * zero, so against any other integer equality needs no tag test.
  */
 static uint64_t mask_ints_only(const lw__insn *in, const lw__val *col,
                                uint64_t bits)
@@ -577,6 +578,10 @@ static uint64_t mask_ints_only(const lw__insn *in, const lw__val *col,
     uint64_t r = 0;
     unsigned j;
 
+    if (in->code == LW__I_EQ_NUM && k != 0)
+        MASK_LOOP(c->u.i == k);
+    if (in->code == LW__I_NE_NUM && k != 0)
+        MASK_LOOP(c->u.i != k);
     if (in->code == LW__I_EQ_NUM)
         MASK_LOOP((c->tag == LW__INT) & (c->u.i == k));
     if (in->code == LW__I_NE_NUM)
