@@ -90,6 +90,13 @@ lw__act_rec *lw__act_find(lw_workspace *ws, const char *sid, size_t len)
     return lw__sid_find((void *const *)ws->acts, ws->nacts, sid, len);
 }
 
+lw__act_rec *lw__worker_act(lw_workspace *ws, const lw__worker_rec *r)
+{
+    const lw__sym *sid = r->snap->builtins[LW__BUILTIN_ACTIVITY_SID];
+
+    return lw__act_find(ws, sid->bytes, sid->len);
+}
+
 void lw__act_rec_free(lw_workspace *ws, lw__act_rec *r)
 {
     /* Every caller holds a record: the NULL case is only a guard. */
@@ -227,7 +234,7 @@ static lw_worker **renamed_workers(lw_workspace *ws, const lw__act_rec *r,
     if (v == NULL)
         return NULL;
     for (i = 0; i < ws->nworkers && k < r->nworkers; i++) {
-        if (ws->workers[i]->act != r)
+        if (!lw__rec_in_act(ws->workers[i], r))
             continue;
         v[k] = lw__worker_snap_rename_activity(ws, ws->workers[i]->snap,
                                                name);
@@ -256,7 +263,7 @@ static void act_rename_commit(lw_workspace *ws, lw__act_rec *r,
     lw_activity_release(r->snap);
     r->snap = snap;
     for (i = 0; i < ws->nworkers && k < r->nworkers; i++) {
-        if (ws->workers[i]->act != r)
+        if (!lw__rec_in_act(ws->workers[i], r))
             continue;
         lw__worker_replace(ws, i, renamed[k++]);
         lw__queues_eval_worker(ws, i);

@@ -206,20 +206,29 @@ typedef struct lw__queue_rec {
 } lw__queue_rec;
 
 /*
- * A worker's record keeps no SID of its own: its snapshot holds the SID
- * interned, and every snapshot of the worker holds the same one.
+ * A worker's record.  Its SID is the interned one every snapshot of the
+ * worker holds, borrowed from them: searches by SID read it one load
+ * from the record.  Its activity is the one whose SID the snapshot
+ * carries (lw__worker_act()).
  */
 typedef struct lw__worker_rec {
-    lw_worker *snap;   /* never NULL */
-    lw__act_rec *act;
-    uint32_t slot;     /* stable index into the queues' bit sets */
-    atomic_bool busy;  /* an update or delete is under way */
+    lw_worker *snap;     /* never NULL */
+    const lw__sym *sid;  /* snap->builtins[LW__BUILTIN_SID] */
+    uint32_t slot;       /* stable index into the queues' bit sets */
+    atomic_bool busy;    /* an update or delete is under way */
 } lw__worker_rec;
 
 /* The SID of a worker's record. */
 static inline const char *lw__rec_sid(const lw__worker_rec *r)
 {
-    return r->snap->builtins[LW__BUILTIN_SID]->bytes;
+    return r->sid->bytes;
+}
+
+/* Whether the worker's current activity is act. */
+static inline bool lw__rec_in_act(const lw__worker_rec *r,
+                                  const lw__act_rec *act)
+{
+    return r->snap->builtins[LW__BUILTIN_ACTIVITY_SID] == act->sid_sym;
 }
 
 /* ---- the workspace ----------------------------------------------------- */
@@ -330,6 +339,8 @@ void lw__ptrs_remove(void **arr, size_t n, size_t pos);
 
 /* The activity with this SID parameter, or NULL. */
 lw__act_rec *lw__act_find(lw_workspace *ws, const char *sid, size_t len);
+/* The activity a worker's record is in (never NULL). */
+lw__act_rec *lw__worker_act(lw_workspace *ws, const lw__worker_rec *r);
 /* Insert a new activity record (under the exclusive lock). */
 lw_result lw__act_add(lw_workspace *ws, const char *sid, const char *name,
                       size_t len, bool available, int64_t created,

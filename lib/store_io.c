@@ -113,7 +113,8 @@ static void export_workers(lw__buf *b, const lw_workspace *ws)
         lw__buf_puts(b, i ? ",\n{" : "\n{");
         put_str(b, "sid", lw__rec_sid(ws->workers[i]), LW_SID_LEN, true);
         put_str(b, "friendly_name", name->bytes, name->len, false);
-        put_str(b, "activity_sid", ws->workers[i]->act->sid, LW_SID_LEN,
+        put_str(b, "activity_sid",
+                w->builtins[LW__BUILTIN_ACTIVITY_SID]->bytes, LW_SID_LEN,
                 false);
         put_str(b, "attributes", text, len, false);
         put_int(b, "version", lw__snap_version(w));

@@ -477,7 +477,7 @@ static bool worker_matches(const lw__worker_rec *r, const wfilter *f)
      * differs from it only in a future caller: a guard. */
     if (f->named != NULL && r != f->named)  /* GCOVR_EXCL_BR_LINE */
         return false;
-    if (f->act != NULL && r->act != f->act)
+    if (f->act != NULL && !lw__rec_in_act(r, f->act))
         return false;
     if (f->available >= 0 &&
         lw__snap_available(r->snap) != (f->available == 1))

@@ -308,14 +308,34 @@ static void batch_deliver(event_batch *b)
 
 /* ---- records ----------------------------------------------------------- */
 
+/* The first eight bytes of a SID as a number that orders like memcmp. */
+static uint64_t sid_head(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+
+    return (uint64_t)p[0] << 56 | (uint64_t)p[1] << 48 |
+           (uint64_t)p[2] << 40 | (uint64_t)p[3] << 32 |
+           (uint64_t)p[4] << 24 | (uint64_t)p[5] << 16 |
+           (uint64_t)p[6] << 8 | (uint64_t)p[7];
+}
+
+/*
+ * A binary search over the SIDs, each read through its record's snapshot.
+ * The heads decide almost every step without a call to memcmp: after the
+ * common "WK" they hold 24 random bits.
+ */
 size_t lw__worker_lower_bound(const lw_workspace *ws, const char *sid)
 {
     size_t lo = 0, hi = ws->nworkers;
+    uint64_t head = sid_head(sid);
 
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
+        const char *at = lw__rec_sid(ws->workers[mid]);
+        uint64_t h = sid_head(at);
 
-        if (memcmp(lw__rec_sid(ws->workers[mid]), sid, LW_SID_LEN) < 0)
+        if (h < head || (h == head && memcmp(at + 8, sid + 8,
+                                             LW_SID_LEN - 8) < 0))
             lo = mid + 1;
         else
             hi = mid;
@@ -443,8 +463,10 @@ static lw_worker *worker_snap_build(lw_workspace *ws,
     return w;
 }
 
-/* Put a prepared record in place; nothing here can fail. */
-static void worker_insert(lw_workspace *ws, lw__worker_rec *r)
+/* Put a prepared record of activity act in place; nothing here can
+ * fail. */
+static void worker_insert(lw_workspace *ws, lw__worker_rec *r,
+                          lw__act_rec *act)
 {
     size_t pos = lw__worker_pos(ws, r);
     const lw__sym *name = r->snap->builtins[LW__BUILTIN_FRIENDLY_NAME];
@@ -457,7 +479,7 @@ static void worker_insert(lw_workspace *ws, lw__worker_rec *r)
     ws->slots_used[r->slot / 64] |= (uint64_t)1 << (r->slot % 64);
     lw__names_insert(&ws->worker_names, name->bytes, name->len, r);
     lw__sidx_insert(&ws->worker_sids, r);
-    r->act->nworkers++;
+    act->nworkers++;
     lw__queues_eval_worker(ws, pos);
 }
 
@@ -486,10 +508,10 @@ lw_result lw__worker_add(lw_workspace *ws, const lw__worker_init *in,
         lw__free(&ws->alloc, r);
         return lw__ws_fail(ws, err, LW_ERR_NOMEM, "out of memory");
     }
-    r->act = in->act;
+    r->sid = r->snap->builtins[LW__BUILTIN_SID];
     r->slot = slot;
     atomic_init(&r->busy, false);
-    worker_insert(ws, r);
+    worker_insert(ws, r, in->act);
     *out = r;
     return LW_OK;
 }
@@ -788,7 +810,7 @@ static lw_result plan_inputs(lw_workspace *ws, lw__worker_rec *r,
             return lw__ws_fail(ws, err, LW_ERR_INVALID,
                                "RejectPendingReservations needs an "
                                "unavailable target activity");
-        p->act_changed = p->act != r->act;
+        p->act_changed = !lw__rec_in_act(r, p->act);
     }
     if (c->name != NULL) {
         const lw__sym *n = cur->builtins[LW__BUILTIN_FRIENDLY_NAME];
@@ -834,7 +856,7 @@ static lw_worker *plan_snapshot(lw_workspace *ws, lw__worker_rec *r,
     const lw_worker *cur = r->snap;
     const lw__sym *b[LW__BUILTIN_COUNT];
     const lw__sym *name = NULL;
-    const lw__act_rec *act = p->act_changed ? p->act : r->act;
+    bool available = lw__snap_available(cur);
     lw_worker *n;
 
     memcpy(b, cur->builtins, sizeof b);
@@ -844,10 +866,13 @@ static lw_worker *plan_snapshot(lw_workspace *ws, lw__worker_rec *r,
             return NULL;
         b[LW__BUILTIN_FRIENDLY_NAME] = name;
     }
-    b[LW__BUILTIN_ACTIVITY_SID] = act->sid_sym;
-    b[LW__BUILTIN_ACTIVITY_NAME] = act->name_sym;
+    if (p->act_changed) {
+        b[LW__BUILTIN_ACTIVITY_SID] = p->act->sid_sym;
+        b[LW__BUILTIN_ACTIVITY_NAME] = p->act->name_sym;
+        available = p->act->snap->available;
+    }
     n = snap_new(ws, b, p->attrs_changed ? p->attrs : cur->attrs,
-                 act->snap->available);
+                 available);
     lw__sym_release(ws->syms, name);
     if (n == NULL)
         return NULL;
@@ -893,9 +918,8 @@ static void plan_commit(lw_workspace *ws, lw__worker_rec *r,
     if (p->name_changed)
         lw__names_remove(&ws->worker_names, old->bytes, old->len, r);
     if (p->act_changed) {
-        r->act->nworkers--;
-        r->act = p->act;
-        r->act->nworkers++;
+        lw__worker_act(ws, r)->nworkers--;
+        p->act->nworkers++;
     }
     lw__worker_replace(ws, pos, n);
     if (p->name_changed)
@@ -995,7 +1019,7 @@ static lw_result delete_locked(lw_workspace *ws, lw__worker_rec *r,
     ws->slots_used[r->slot / 64] &= ~((uint64_t)1 << (r->slot % 64));
     lw__names_remove(&ws->worker_names, name->bytes, name->len, r);
     lw__sidx_remove(&ws->worker_sids, r);
-    r->act->nworkers--;
+    lw__worker_act(ws, r)->nworkers--;
     return LW_OK;
 }
 
