@@ -78,9 +78,10 @@ void lw__names_free(const lw_allocator *a, lw__names *t);
 
 struct lw__worker_rec;
 
-/* Open addressing, linear probing, at most half full. */
+/* Open addressing, linear probing, at most half full; a slot is a
+ * record's address tagged with bits of its SID's hash, or 0. */
 typedef struct lw__sid_index {
-    struct lw__worker_rec **slots;
+    uintptr_t *slots;
     uint32_t cap;  /* 0 or a power of two */
 } lw__sid_index;
 

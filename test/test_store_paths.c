@@ -553,6 +553,71 @@ static void test_sid_collisions(void **state)
     assert_int_equal(ta.live, 0);
 }
 
+/*
+ * SIDs that agree on their first ten characters land in the same slot of
+ * the SID index with the same tag, and the SID-ordered search must go
+ * past its eight-byte comparison to order them.
+ */
+static void test_sids_sharing_a_prefix(void **state)
+{
+    static const char *const sids[4] = {
+        "WKabcdef01f00000000000000000000000",
+        "WKabcdef01099999999999999999999999",
+        "WKabcdef01711111111111111111111111",
+        "WKabcdef0109999999999999999999999a",
+    };
+    static const int sorted[4] = {1, 3, 2, 0};
+    lw_worker *w = NULL;
+    lw_page *p = NULL;
+    testalloc ta;
+    replay r;
+    lw_workspace *ws = open_replay(&ta, &r);
+    char name[8];
+    int i;
+
+    (void)state;
+    for (i = 0; i < 4; i++) {
+        snprintf(name, sizeof name, "w%d", i);
+        replay_sid(&r, sids[i]);
+        assert_int_equal(lw_worker_create(ws, S(name), NULL, 0, NULL, 0,
+                                          &w, NULL), LW_OK);
+        assert_string_equal(lw_worker_sid(w), sids[i]);
+        lw_worker_release(w);
+    }
+    assert_int_equal(lw_worker_list(ws, NULL, &p, NULL), LW_OK);
+    assert_int_equal(lw_page_count(p), 4);
+    for (i = 0; i < 4; i++)
+        assert_string_equal(lw_worker_sid(lw_page_worker(p, (size_t)i)),
+                            sids[sorted[i]]);
+    lw_page_free(p);
+    for (i = 0; i < 4; i++) {
+        snprintf(name, sizeof name, "w%d", i);
+        assert_int_equal(lw_worker_fetch(ws, S(sids[i]), &w, NULL), LW_OK);
+        assert_string_equal(lw_worker_friendly_name(w), name);
+        lw_worker_release(w);
+    }
+
+    /* Deleting one moves the others of its run in the index. */
+    assert_int_equal(lw_worker_delete(ws, S(sids[1]), LW_VERSION_ANY, NULL),
+                     LW_OK);
+    assert_int_equal(lw_worker_fetch(ws, S(sids[1]), &w, NULL),
+                     LW_ERR_NOT_FOUND);
+    for (i = 0; i < 4; i++) {
+        if (i == 1)
+            continue;
+        assert_int_equal(lw_worker_fetch(ws, S(sids[i]), &w, NULL), LW_OK);
+        lw_worker_release(w);
+    }
+    assert_int_equal(lw_worker_list(ws, NULL, &p, NULL), LW_OK);
+    assert_int_equal(lw_page_count(p), 3);
+    assert_string_equal(lw_worker_sid(lw_page_worker(p, 0)), sids[3]);
+    assert_string_equal(lw_worker_sid(lw_page_worker(p, 1)), sids[2]);
+    assert_string_equal(lw_worker_sid(lw_page_worker(p, 2)), sids[0]);
+    lw_page_free(p);
+    lw_workspace_free(ws);
+    assert_int_equal(ta.live, 0);
+}
+
 /* ---- names whose hashes are equal ---------------------------------------- */
 
 /* "nooczw" and "nufbpa" have the same case-folding FNV-1a hash. */
@@ -1290,6 +1355,7 @@ int main(void)
         cmocka_unit_test(test_create_oom),
         cmocka_unit_test(test_fetch_info_oom),
         cmocka_unit_test(test_sid_collisions),
+        cmocka_unit_test(test_sids_sharing_a_prefix),
         cmocka_unit_test(test_equal_name_hashes),
         cmocka_unit_test(test_activity_rename_delete),
         cmocka_unit_test(test_queue_updates),
