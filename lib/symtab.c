@@ -56,14 +56,26 @@ static lw__sym **chain_of(lw_symtab *t, uint32_t hash)
     return &t->buckets[hash & (t->nbuckets - 1)];
 }
 
+/*
+ * The string's symbol, or NULL.  A symbol found past the head of its
+ * chain moves to the head: strings interned again and again (keys,
+ * common values) stay ahead of those interned once (SIDs, e-mails).
+ */
 static lw__sym *chain_find(lw_symtab *t, uint32_t hash, const char *s,
                            size_t len)
 {
-    lw__sym *p;
+    lw__sym **head = chain_of(t, hash), **pp, *p;
 
-    for (p = *chain_of(t, hash); p != NULL; p = p->next) {
-        if (p->hash == hash && p->len == len && memcmp(p->bytes, s, len) == 0)
+    for (pp = head; (p = *pp) != NULL; pp = &p->next) {
+        if (p->hash == hash && p->len == len &&
+            memcmp(p->bytes, s, len) == 0) {
+            if (pp != head) {
+                *pp = p->next;
+                p->next = *head;
+                *head = p;
+            }
             return p;
+        }
     }
     return NULL;
 }
