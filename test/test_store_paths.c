@@ -572,7 +572,7 @@ static void test_sids_sharing_a_prefix(void **state)
     testalloc ta;
     replay r;
     lw_workspace *ws = open_replay(&ta, &r);
-    char name[8];
+    char name[16];
     int i;
 
     (void)state;
