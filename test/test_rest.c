@@ -268,6 +268,16 @@ static void test_worker_list_etag(void **state)
                       rt_fmt(RT_WS_PATH "/Activities/%s", f->offline), NULL,
                       "FriendlyName=Away"), 200);
     assert_string_not_equal(page_etag(f, NULL), before);
+    snprintf(before, sizeof before, "%s", page_etag(f, NULL));
+
+    /* Another worker in its place, with the same name, activity,
+     * attributes and version: only the SID differs. */
+    rt_expect(rt_call(&f->t, "DELETE", rt_fmt(WORKERS "/%s", wk), NULL,
+                      NULL), 204);
+    rt_create_worker(&f->t, "FriendlyName=b", wk);
+    rt_expect(rt_call(&f->t, "POST", rt_fmt(WORKERS "/%s", wk), NULL,
+                      "Attributes=%7B%22x%22%3A1%7D"), 200);
+    assert_string_not_equal(page_etag(f, NULL), before);
 }
 
 static void test_worker_list(void **state)
