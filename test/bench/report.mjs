@@ -40,16 +40,20 @@ function exprTable() {
       + ` (${fmt(e[p].ns_per_worker_min / lw.ns_per_worker_min)}x)` : '-'));
     console.log(row([id, `${fmt(lw.ns_per_worker_median)} `
       + `(${fmt(lw.ns_per_worker_min)})`, ...cells, fmt(lw.compile_us)]));
-    const ratio = (p) => (e[p] ? e[p].ns_per_worker_min
+    // The targets are set on medians; the ratio of minimums is shown too.
+    const med = (p) => (e[p] ? e[p].ns_per_worker_median
+      / lw.ns_per_worker_median : Infinity);
+    const min = (p) => (e[p] ? e[p].ns_per_worker_min
       / lw.ns_per_worker_min : Infinity);
+    const both = (p) => `${fmt(med(p))} (${fmt(min(p))})`;
     const needJs = id === 'E1' || id === 'E2' ? 2 : 1;
-    targets.push([`${id} vs js >= ${needJs}x`, ratio('js') >= needJs,
-      fmt(ratio('js'))]);
-    targets.push([`${id} vs filtrex >= 10x`, ratio('filtrex') >= 10,
-      fmt(ratio('filtrex'))]);
+    targets.push([`${id} vs js >= ${needJs}x`, med('js') >= needJs,
+      both('js')]);
+    targets.push([`${id} vs filtrex >= 10x`, med('filtrex') >= 10,
+      both('filtrex')]);
     targets.push([`${id} vs jexl, jsonlogic >= 100x`,
-      ratio('jexl') >= 100 && ratio('jsonlogic') >= 100,
-      `${fmt(ratio('jexl'))}, ${fmt(ratio('jsonlogic'))}`]);
+      med('jexl') >= 100 && med('jsonlogic') >= 100,
+      `${both('jexl')}, ${both('jsonlogic')}`]);
     targets.push([`${id} compile <= 2 us`, lw.compile_us <= 2,
       fmt(lw.compile_us)]);
   }
@@ -90,7 +94,10 @@ function storeTable() {
   const at = (op) => store.find((x) => x.op === op && x.workers === 1000);
   const t = (name, op, limit) => {
     const r = at(op);
-    if (r) targets.push([name, r.ns_min <= limit, `${fmt(r.ns_min)} ns`]);
+    if (r) {
+      targets.push([name, r.ns <= limit,
+        `${fmt(r.ns)} (${fmt(r.ns_min)}) ns`]);
+    }
   };
   t('fetch < 100 ns', 'fetch', 100);
   t('create < 2 us', 'create', 2000);
@@ -98,6 +105,7 @@ function storeTable() {
     20000);
   t('filtered list page < 20 us (available)', 'list_page_50_available',
     20000);
+  t('filtered list page < 20 us (queue)', 'list_page_50_queue', 20000);
   const mem = at('memory_per_worker');
   if (mem) {
     targets.push(['memory < 512 B per worker beyond text',
@@ -108,7 +116,8 @@ function storeTable() {
 exprTable();
 scaleTable();
 storeTable();
-console.log('\nTargets (mins, 1000 workers)');
+console.log('\nTargets, 1000 workers: met by medians;'
+  + ' measured as median (ratio of minimums, or min)');
 console.log(row(['target', 'met', 'measured']));
 console.log(row(['---', '---', '---:']));
 for (const [name, ok, v] of targets) console.log(row([name, ok ? 'yes'
