@@ -83,93 +83,79 @@ static void collect_sids(ctx *c)
     }
 }
 
-static figure bench_fetch(ctx *c)
+/* One round of fetches by SID; ns per fetch. */
+static double round_fetch(ctx *c)
 {
-    double per[ROUNDS];
-    size_t r, i, ops = c->n < 100000 ? 100000 : c->n;
+    size_t i, ops = c->n < 100000 ? 100000 : c->n;
+    double t0 = bench_now_ns();
 
-    for (r = 0; r < ROUNDS; r++) {
-        double t0 = bench_now_ns();
+    for (i = 0; i < ops; i++) {
+        lw_worker *w;
+        const char *sid = c->sids[(i * 7919) % c->n];
 
-        for (i = 0; i < ops; i++) {
-            lw_worker *w;
-            const char *sid = c->sids[(i * 7919) % c->n];
-
-            if (lw_worker_fetch(c->ws, sid, 34, &w, NULL) != LW_OK)
-                bench_die("fetch failed");
-            lw_worker_release(w);
-        }
-        per[r] = (bench_now_ns() - t0) / (double)ops;
+        if (lw_worker_fetch(c->ws, sid, 34, &w, NULL) != LW_OK)
+            bench_die("fetch failed");
+        lw_worker_release(w);
     }
-    return summarize(per);
+    return (bench_now_ns() - t0) / (double)ops;
 }
 
-/* Create (then delete) 1,000 extra workers with typical attributes. */
-static void bench_create_delete(ctx *c, figure *create, figure *del)
+/* One round: create 1,000 extra workers with typical attributes, then
+ * delete them; ns per create and per delete. */
+static void round_create_delete(ctx *c, double *create, double *del)
 {
     static const char attrs[] =
         "{\"name\":\"X\",\"level\":7,\"skills\":[\"chat\",\"email\","
         "\"vip\"],\"languages\":[\"english\",\"french\"],\"region\":"
         "\"emea\",\"rating\":4.5,\"contact\":{\"uri\":\"client:X\","
         "\"email\":\"x@example.com\"}}";
-    double pc[ROUNDS], pd[ROUNDS];
     static char sids[1000][40];
-    size_t r, i;
+    size_t i;
+    double t0 = bench_now_ns();
 
-    for (r = 0; r < ROUNDS; r++) {
-        double t0 = bench_now_ns();
+    for (i = 0; i < 1000; i++) {
+        char name[32];
+        lw_worker *w;
 
-        for (i = 0; i < 1000; i++) {
-            char name[32];
-            lw_worker *w;
-
-            snprintf(name, sizeof name, "extra-%zu", i);
-            if (lw_worker_create(c->ws, name, strlen(name), attrs,
-                                 sizeof attrs - 1, NULL, 0, &w,
-                                 NULL) != LW_OK)
-                bench_die("create failed");
-            memcpy(sids[i], lw_worker_sid(w), 35);
-            lw_worker_release(w);
-        }
-        pc[r] = (bench_now_ns() - t0) / 1000;
-        t0 = bench_now_ns();
-        for (i = 0; i < 1000; i++)
-            if (lw_worker_delete(c->ws, sids[i], 34, LW_VERSION_ANY,
-                                 NULL) != LW_OK)
-                bench_die("delete failed");
-        pd[r] = (bench_now_ns() - t0) / 1000;
+        snprintf(name, sizeof name, "extra-%zu", i);
+        if (lw_worker_create(c->ws, name, strlen(name), attrs,
+                             sizeof attrs - 1, NULL, 0, &w, NULL) != LW_OK)
+            bench_die("create failed");
+        memcpy(sids[i], lw_worker_sid(w), 35);
+        lw_worker_release(w);
     }
-    *create = summarize(pc);
-    *del = summarize(pd);
+    *create = (bench_now_ns() - t0) / 1000;
+    t0 = bench_now_ns();
+    for (i = 0; i < 1000; i++)
+        if (lw_worker_delete(c->ws, sids[i], 34, LW_VERSION_ANY, NULL) !=
+            LW_OK)
+            bench_die("delete failed");
+    *del = (bench_now_ns() - t0) / 1000;
 }
 
-/* Replace the attributes of a worker, alternating two documents. */
-static figure bench_update(ctx *c)
+/* One round of updates replacing a worker's attributes, alternating two
+ * documents; ns per update. */
+static double round_update(ctx *c)
 {
     static const char *const docs[2] = {
         "{\"skills\":[\"support\"],\"languages\":[\"english\"],\"level\":3}",
         "{\"skills\":[\"sales\"],\"languages\":[\"french\"],\"level\":4}",
     };
-    double per[ROUNDS];
-    size_t r, i, ops = 20000;
+    size_t i, ops = 20000;
+    double t0 = bench_now_ns();
 
-    for (r = 0; r < ROUNDS; r++) {
-        double t0 = bench_now_ns();
+    for (i = 0; i < ops; i++) {
+        lw_worker_changes *ch;
+        const char *d = docs[i & 1];
 
-        for (i = 0; i < ops; i++) {
-            lw_worker_changes *ch;
-            const char *d = docs[i & 1];
-
-            if (lw_worker_changes_create(c->ws, &ch) != LW_OK ||
-                lw_worker_changes_set_attributes(ch, d, strlen(d)) != LW_OK ||
-                lw_worker_update(c->ws, c->sids[(i / 2) % c->n], 34, ch,
-                                 NULL, NULL) != LW_OK)
-                bench_die("update failed");
-            lw_worker_changes_free(ch);
-        }
-        per[r] = (bench_now_ns() - t0) / (double)ops;
+        if (lw_worker_changes_create(c->ws, &ch) != LW_OK ||
+            lw_worker_changes_set_attributes(ch, d, strlen(d)) != LW_OK ||
+            lw_worker_update(c->ws, c->sids[(i / 2) % c->n], 34, ch, NULL,
+                             NULL) != LW_OK)
+            bench_die("update failed");
+        lw_worker_changes_free(ch);
     }
-    return summarize(per);
+    return (bench_now_ns() - t0) / (double)ops;
 }
 
 static size_t get(ctx *c, const char *path, const char *query, int want)
@@ -196,19 +182,15 @@ static size_t get(ctx *c, const char *path, const char *query, int want)
     return len;
 }
 
-static figure bench_request(ctx *c, const char *path, const char *query)
+/* One round of the same request; ns per request. */
+static double round_request(ctx *c, const char *query)
 {
-    double per[ROUNDS];
-    size_t r, i, ops = c->n >= 100000 ? 20 : 2000;
+    size_t i, ops = c->n >= 100000 ? 20 : 2000;
+    double t0 = bench_now_ns();
 
-    for (r = 0; r < ROUNDS; r++) {
-        double t0 = bench_now_ns();
-
-        for (i = 0; i < ops; i++)
-            get(c, path, query, 200);
-        per[r] = (bench_now_ns() - t0) / (double)ops;
-    }
-    return summarize(per);
+    for (i = 0; i < ops; i++)
+        get(c, c->path, query, 200);
+    return (bench_now_ns() - t0) / (double)ops;
 }
 
 /* The token of the last page of PageSize=size in SID order. */
@@ -237,28 +219,57 @@ static void setup_rest(ctx *c)
     lw_task_queue_release(q);
 }
 
+/*
+ * The list requests, each round running every one of them once: a slow
+ * phase of the machine (they last seconds) then costs each request a
+ * round or two rather than every round of one request.
+ */
 static void bench_lists(ctx *c)
 {
-    char query[256];
+    enum { NLISTS = 6 };
+    static const char *const ops[NLISTS] = {
+        "list_page_50", "list_page_50_available", "list_page_50_expression",
+        "list_page_50_queue", "list_first_page_10", "list_last_page_10",
+    };
+    char queries[NLISTS][256];
+    double per[NLISTS][ROUNDS];
+    size_t r, k;
 
-    print_figure("list_page_50", c->n,
-                 bench_request(c, c->path, "PageSize=50"), "ns/op");
-    print_figure("list_page_50_available", c->n,
-                 bench_request(c, c->path, "Available=false&PageSize=50"),
-                 "ns/op");
-    snprintf(query, sizeof query,
+    snprintf(queries[0], sizeof queries[0], "PageSize=50");
+    snprintf(queries[1], sizeof queries[1], "Available=false&PageSize=50");
+    snprintf(queries[2], sizeof queries[2],
              "TargetWorkersExpression=%s&PageSize=50", E2_QUERY);
-    print_figure("list_page_50_expression", c->n,
-                 bench_request(c, c->path, query), "ns/op");
-    snprintf(query, sizeof query, "TaskQueueSid=%s&PageSize=50",
+    snprintf(queries[3], sizeof queries[3], "TaskQueueSid=%s&PageSize=50",
              c->queue_sid);
-    print_figure("list_page_50_queue", c->n,
-                 bench_request(c, c->path, query), "ns/op");
-    print_figure("list_first_page_10", c->n,
-                 bench_request(c, c->path, "PageSize=10"), "ns/op");
-    last_page_query(c, 10, query, sizeof query);
-    print_figure("list_last_page_10", c->n,
-                 bench_request(c, c->path, query), "ns/op");
+    snprintf(queries[4], sizeof queries[4], "PageSize=10");
+    last_page_query(c, 10, queries[5], sizeof queries[5]);
+    for (r = 0; r < ROUNDS; r++)
+        for (k = 0; k < NLISTS; k++)
+            per[k][r] = round_request(c, queries[k]);
+    for (k = 0; k < NLISTS; k++)
+        print_figure(ops[k], c->n, summarize(per[k]), "ns/op");
+}
+
+/*
+ * Fetch and create-then-delete, interleaved the same way; updates after
+ * them, in rounds of their own: twenty thousand replaced documents leave
+ * the caches to whatever runs next.
+ */
+static void bench_ops(ctx *c)
+{
+    double fetch[ROUNDS], create[ROUNDS], del[ROUNDS], update[ROUNDS];
+    size_t r;
+
+    for (r = 0; r < ROUNDS; r++) {
+        fetch[r] = round_fetch(c);
+        round_create_delete(c, &create[r], &del[r]);
+    }
+    for (r = 0; r < ROUNDS; r++)
+        update[r] = round_update(c);
+    print_figure("fetch", c->n, summarize(fetch), "ns/op");
+    print_figure("create", c->n, summarize(create), "ns/op");
+    print_figure("delete", c->n, summarize(del), "ns/op");
+    print_figure("update_attributes", c->n, summarize(update), "ns/op");
 }
 
 /* Live bytes of the workspace per worker, beyond the attribute text. */
@@ -283,7 +294,6 @@ int main(int argc, char **argv)
 {
     char *file;
     bench_line *lines;
-    figure create, del;
     ctx c;
 
     if (argc != 2)
@@ -295,13 +305,9 @@ int main(int argc, char **argv)
     collect_sids(&c);
     setup_rest(&c);
 
-    /* Lists first: the updates below change every worker's attributes. */
+    /* Lists first: the updates change every worker's attributes. */
     bench_lists(&c);
-    print_figure("fetch", c.n, bench_fetch(&c), "ns/op");
-    bench_create_delete(&c, &create, &del);
-    print_figure("create", c.n, create, "ns/op");
-    print_figure("delete", c.n, del, "ns/op");
-    print_figure("update_attributes", c.n, bench_update(&c), "ns/op");
+    bench_ops(&c);
 
     lw_rest_destroy(c.rest);
     lw_workspace_free(c.ws);
