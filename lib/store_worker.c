@@ -320,8 +320,8 @@ static uint64_t sid_head(const char *s)
 }
 
 /*
- * A binary search over the SIDs, each read through its record's snapshot.
- * The heads decide almost every step without a call to memcmp: after the
+ * A binary search over the SIDs, each read through its record.  The
+ * heads decide almost every step without a call to memcmp: after the
  * common "WK" they hold 24 random bits.
  */
 size_t lw__worker_lower_bound(const lw_workspace *ws, const char *sid)
