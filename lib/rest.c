@@ -235,39 +235,30 @@ static const uint64_t lane_keys[8] = {
     0x8ebc6af09c88c6e3u, 0x589965cc75374cc3u,
 };
 
-static uint64_t mix(uint64_t h, uint64_t w)
-{
-    h = (h ^ w) * 0x9e3779b97f4a7c15u;
-    return h ^ (h >> 29);
-}
-
 uint64_t lw__hash64(const void *data, size_t len, uint64_t seed)
 {
     const char *p = data;
-    uint64_t lane[8] = {len, 1, 2, 3, 4, 5, 6, 7}, w, x, h = seed ^ len;
+    uint64_t lane[8] = {len, 1, 2, 3, 4, 5, 6, 7}, w, h = seed ^ len;
     size_t i, k;
 
     for (i = 0; i + 64 <= len; i += 64) {
-        for (k = 0; k < 8; k++) {
-            memcpy(&w, p + i + 8 * k, 8);
-            x = w ^ lane_keys[k];
-            lane[k] += w + (uint64_t)(uint32_t)x * (uint32_t)(x >> 32);
-        }
+        for (k = 0; k < 8; k++)
+            lane[k] += lw__hash_fold(p + i + 8 * k, lane_keys[k]);
     }
     if (len >= 64) {
         for (k = 0; k < 8; k++)
-            h = mix(h, lane[k]);
+            h = lw__hash_mix(h, lane[k]);
     }
     for (; i + 8 <= len; i += 8) {
         memcpy(&w, p + i, 8);
-        h = mix(h, w);
+        h = lw__hash_mix(h, w);
     }
     if (i < len) {
         w = 0;
         memcpy(&w, p + i, len - i);
-        h = mix(h, w);
+        h = lw__hash_mix(h, w);
     }
-    return mix(h, len);
+    return lw__hash_mix(h, len);
 }
 
 static void hash_etag(lw_rest_response *r, uint64_t h)

@@ -724,21 +724,6 @@ static void put_meta(lw__ctx *c, const list_spec *s, const lw__form *f,
  * words at once, and an activity name is hashed once per run of workers
  * that share it: two dependent mixes per worker instead of a dozen.
  */
-static uint64_t fold(const char *p, uint64_t key)
-{
-    uint64_t w, x;
-
-    memcpy(&w, p, sizeof w);
-    x = w ^ key;
-    return w + (uint64_t)(uint32_t)x * (uint32_t)(x >> 32);
-}
-
-static uint64_t mix(uint64_t h, uint64_t w)
-{
-    h = (h ^ w) * 0x9e3779b97f4a7c15u;
-    return h ^ (h >> 29);
-}
-
 static uint64_t page_hash(const char *meta, size_t len, const lw_page *p)
 {
     uint64_t h = lw__hash64(meta, len, 0), act_h = 0;
@@ -749,16 +734,17 @@ static uint64_t page_hash(const char *meta, size_t len, const lw_page *p)
         const lw_worker *w = lw_page_worker(p, i);
         const char *sid = lw_worker_sid(w) + 2;  /* after "WK" */
         const char *act = lw_worker_activity_name(w);
-        uint64_t d = fold(sid, 0x243f6a8885a308d3u) +
-                     fold(sid + 8, 0x13198a2e03707344u) +
-                     fold(sid + 16, 0xa4093822299f31d0u) +
-                     fold(sid + 24, 0x082efa98ec4e6c89u);
+        uint64_t d = lw__hash_fold(sid, 0x243f6a8885a308d3u) +
+                     lw__hash_fold(sid + 8, 0x13198a2e03707344u) +
+                     lw__hash_fold(sid + 16, 0xa4093822299f31d0u) +
+                     lw__hash_fold(sid + 24, 0x082efa98ec4e6c89u);
 
         if (act != last_act) {
             act_h = lw__hash64(act, strlen(act), 0);
             last_act = act;
         }
-        h = mix(mix(h, d), (uint64_t)lw_worker_version(w) ^ act_h);
+        h = lw__hash_mix(lw__hash_mix(h, d),
+                         (uint64_t)lw_worker_version(w) ^ act_h);
     }
     return h;
 }
