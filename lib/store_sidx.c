@@ -44,11 +44,6 @@ static lw__worker_rec *rec_of(uintptr_t slot)
     return (lw__worker_rec *)(slot & ~TAG_MASK);
 }
 
-static uintptr_t slot_of(lw__worker_rec *r)
-{
-    return (uintptr_t)r | hash_of(lw__rec_sid(r)).tag;
-}
-
 static uint32_t home_of(uintptr_t slot, uint32_t mask)
 {
     return hash_of(lw__rec_sid(rec_of(slot))).index & mask;
@@ -108,12 +103,12 @@ lw__worker_rec *lw__sidx_find(const lw__sid_index *x, const char *sid,
 
 void lw__sidx_insert(lw__sid_index *x, lw__worker_rec *r)
 {
-    uintptr_t slot = slot_of(r);
-    uint32_t i = home_of(slot, x->cap - 1);
+    sid_hash h = hash_of(lw__rec_sid(r));
+    uint32_t i = h.index & (x->cap - 1);
 
     while (x->slots[i] != 0)
         i = (i + 1) & (x->cap - 1);
-    x->slots[i] = slot;
+    x->slots[i] = (uintptr_t)r | h.tag;
 }
 
 /* Remove r, then move later entries of its run back into the hole so
